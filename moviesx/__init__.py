@@ -1,0 +1,115 @@
+"""MoviesX: the JSON API of a social movie app."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application: configuration, extensions, routes, errors, commands, logging."""
+    overrides = dict(config or {})
+    app = Flask(__name__, instance_path=overrides.pop("INSTANCE_PATH", None), static_folder=None)
+    load_config(app, overrides)
+    configure_logging(app)
+    configure_http(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_request_hooks(app)
+    register_commands(app)
+    prepare_media(app)
+    return app
+
+
+def load_config(app: Flask, overrides: Mapping[str, Any]) -> None:
+    from moviesx.config import Config
+
+    app.config.update(Config(app.instance_path).as_dict())
+    app.config.update(overrides)
+
+
+def configure_logging(app: Flask) -> None:
+    from moviesx.logging import configure
+
+    configure(app)
+
+
+def configure_http(app: Flask) -> None:
+    """URL converters, slash handling, JSON output and proxy trust (API.md 1.1, 1.4)."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from moviesx.http.converters import register_converters
+
+    app.url_map.strict_slashes = False
+    register_converters(app)
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    app.json.compact = True
+    hops = app.config["TRUST_PROXY"]
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
+
+
+def register_extensions(app: Flask) -> None:
+    from moviesx import models  # noqa: F401 - every model must be known to Alembic and the mapper
+    from moviesx.extensions import api, babel, cache, cors, db, jwt, limiter, migrate
+    from moviesx.http.language import active_language
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", _migrations_dir())), render_as_batch=True)
+    jwt.init_app(app)
+    cache.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=active_language)
+    cors.init_app(
+        app,
+        resources={r"/api/*": {}, r"/media/*": {}},
+        origins=app.config["CORS_ORIGINS"],
+        supports_credentials=True,
+        expose_headers=["Retry-After"],
+        methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+        allow_headers=["Authorization", "Content-Type", "Accept", "Accept-Language", "X-Request-ID"],
+        max_age=86400,
+        vary_header=True,
+    )
+    api.init_app(app, spec_kwargs={"servers": [{"url": "/"}]})
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
+
+
+def _migrations_dir():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent.parent / "migrations"
+
+
+def register_blueprints(app: Flask) -> None:
+    from moviesx.blueprints import register
+
+    register(app)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from moviesx.http.errors import register_error_handlers as register
+
+    register(app)
+
+
+def register_request_hooks(app: Flask) -> None:
+    from moviesx.http.hooks import register_hooks
+
+    register_hooks(app)
+
+
+def register_commands(app: Flask) -> None:
+    from moviesx.cli import register
+
+    register(app)
+
+
+def prepare_media(app: Flask) -> None:
+    from moviesx.services.media import install_default_images
+
+    install_default_images(app)

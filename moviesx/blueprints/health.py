@@ -1,0 +1,53 @@
+"""Liveness and readiness probes (API.md 9)."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Flask, current_app
+from sqlalchemy import text
+
+from moviesx.extensions import db
+from moviesx.http.errors import json_response
+
+bp = Blueprint("health", __name__)
+log = logging.getLogger("moviesx.health")
+
+
+def enabled(app: Flask) -> bool:
+    return True
+
+
+@bp.get("/healthz")
+def healthz():
+    return json_response({"status": "ok"}, 200)
+
+
+@bp.get("/readyz")
+def readyz():
+    checks = {"database": _check_database(), "redis": _check_redis()}
+    healthy = all(value in ("ok", "not configured") for value in checks.values())
+    return json_response({"status": "ok" if healthy else "unavailable", "checks": checks}, 200 if healthy else 503)
+
+
+def _check_database() -> str:
+    try:
+        db.session.execute(text("SELECT 1"))
+        return "ok"
+    except Exception:  # noqa: BLE001 - any failure means not ready
+        log.warning("Database readiness check failed", exc_info=True)
+        db.session.rollback()
+        return "error"
+
+
+def _check_redis() -> str:
+    if not current_app.config.get("REDIS_URL"):
+        return "not configured"
+    from moviesx.tasks.queue import redis_connection
+
+    try:
+        redis_connection().ping()
+        return "ok"
+    except Exception:  # noqa: BLE001
+        log.warning("Redis readiness check failed", exc_info=True)
+        return "error"

@@ -1,0 +1,3 @@
+"""`catalog` commands (filled in by their domain)."""
+
+commands: list = []

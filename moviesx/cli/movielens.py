@@ -1,0 +1,3 @@
+"""`movielens` commands (filled in by their domain)."""
+
+commands: list = []

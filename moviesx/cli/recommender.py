@@ -1,0 +1,3 @@
+"""`recommender` commands (filled in by their domain)."""
+
+commands: list = []

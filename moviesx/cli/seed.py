@@ -1,0 +1,3 @@
+"""`seed` commands (filled in by their domain)."""
+
+commands: list = []

@@ -1,0 +1,1 @@
+"""HTTP plumbing shared by every blueprint: bodies, query params, pagination, URLs, auth, errors."""

@@ -1,0 +1,101 @@
+"""The authentication ladder (API.md 2.2) as view decorators: `public`, `authenticated`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import g, request
+from flask_smorest import Blueprint
+
+from moviesx.extensions import db
+from moviesx.http.client_ip import client_ip
+from moviesx.http.errors import APIError, error
+from moviesx.http.language import language_from_query, set_language
+from moviesx.http.throttle import throttle
+from moviesx.models import User
+from moviesx.services import tokens
+
+ANY = "any"  # A: valid token of an active user, verified or not
+VERIFIED = "verified"  # A+V
+STAFF = "staff"
+
+_TOKEN_MESSAGES = {"invalid": "Token is invalid", "expired": "Token is expired", "wrong_type": "Token has wrong type"}
+
+
+def token_not_valid(reason: str) -> APIError:
+    return APIError(
+        401,
+        {
+            "detail": "Given token not valid for any token type",
+            "code": "token_not_valid",
+            "messages": [{"token_class": "AccessToken", "token_type": "access", "message": _TOKEN_MESSAGES[reason]}],
+        },
+    )
+
+
+def _bearer_token() -> str:
+    header = request.headers.get("Authorization", "")
+    parts = header.split()
+    if not parts or parts[0].lower() != "bearer":
+        raise error(401, "You need to be authenticated")
+    if len(parts) != 2:
+        raise token_not_valid("invalid")
+    return parts[1]
+
+
+def resolve_user(level: str) -> User:
+    """Run steps 1-5 of the ladder and return the caller; sets the active language."""
+    token = _bearer_token()
+    try:
+        claims = tokens.decode(token, "access")
+    except tokens.TokenRejected as exc:
+        raise token_not_valid(exc.reason) from None
+    user = db.session.get(User, claims["user_id"])
+    if tokens.issued_before_password_change(claims, user):
+        raise token_not_valid("invalid")
+    if user is None or not user.is_active:
+        raise error(401, "Token is invalid")
+    set_language(user.preferred_language)
+    if level in (VERIFIED, STAFF) and not user.verified:
+        raise error(401, "User account is not verified")
+    if level == STAFF and not user.is_staff:
+        raise error(403, "Staff only")
+    return user
+
+
+def current_user() -> User:
+    return g.user
+
+
+def authenticated(level: str = VERIFIED, *, bucket: str | None = None) -> Callable:
+    """Require a token (A, A+V or staff), then count the per-user rate limit (and `bucket`, if any)."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            g.user = resolve_user(level)
+            throttle("user", g.user.id)
+            if bucket:
+                throttle(bucket, g.user.id)
+            return view(*args, **kwargs)
+
+        return Blueprint.doc(security=[{"bearerAuth": []}])(wrapper)
+
+    return decorator
+
+
+def public(*, bucket: str | None = None) -> Callable:
+    """Anonymous endpoint: the language comes from `?lang=`; `bucket` is an IP rate-limit bucket."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            set_language(language_from_query())
+            if bucket:
+                throttle(bucket, client_ip())
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -1,0 +1,157 @@
+"""One error path: every failure leaves as the contract's JSON body (API.md 3.1)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, current_app, has_request_context, jsonify, request
+from flask_babel import gettext
+from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.exceptions import NotFound as WerkzeugNotFound
+
+log = logging.getLogger("moviesx.errors")
+
+MAX_DB_ID = 2**63 - 1
+
+
+def translate(message: str, **params: Any) -> str:
+    """Translate an English message id, then fill its `{placeholders}`."""
+    translated = gettext(message) if message else message
+    return translated.format(**params) if params else translated
+
+
+class APIError(Exception):
+    """An error that leaves as `body` with `status`; raise it from anywhere in a request."""
+
+    def __init__(self, status: int, body: dict | list, headers: dict[str, str] | None = None):
+        super().__init__(status, body)
+        self.status = status
+        self.body = body
+        self.headers = headers or {}
+
+
+def error(status: int, message: str, *, key: str = "error", headers: dict[str, str] | None = None, **params) -> APIError:
+    """An APIError whose body is `{key: translated message}`."""
+    return APIError(status, {key: translate(message, **params)}, headers)
+
+
+class NotFound(APIError):
+    """The generic 404 naming the model and lookup value that failed to resolve."""
+
+    def __init__(self, model: str = "unknown", lookup_value: Any = "unknown"):
+        super().__init__(
+            404,
+            {
+                "error": translate("Not Found"),
+                "message": translate("The requested resource was not found."),
+                "model": model,
+                "lookup_value": str(lookup_value),
+            },
+        )
+
+
+class FieldErrors(APIError):
+    """400 `{"field": ["first message"]}`; messages are translated when a catalogue entry exists."""
+
+    def __init__(self, messages: dict[str, Any]):
+        super().__init__(400, {field: [translate(msg)] for field, msg in first_messages(messages).items()})
+
+
+def first_messages(messages: dict[str, Any]) -> dict[str, str]:
+    """Collapse marshmallow's nested messages to the first message per top-level field."""
+    flat: dict[str, str] = {}
+    for field, value in messages.items():
+        key = "__all__" if field == "_schema" else str(field)
+        flat[key] = _first(value)
+    return flat
+
+
+def _first(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        for item in value.values():
+            return _first(item)
+    if isinstance(value, (list, tuple)) and value:
+        return _first(value[0])
+    return str(value)
+
+
+def json_response(body: Any, status: int, headers: dict[str, str] | None = None) -> Response:
+    response = jsonify(body)
+    response.status_code = status
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def _www_authenticate(status: int, headers: dict[str, str]) -> dict[str, str]:
+    if status == 401:
+        return {"WWW-Authenticate": "Bearer", **headers}
+    return headers
+
+
+def handle_api_error(exc: APIError) -> Response:
+    return json_response(exc.body, exc.status, _www_authenticate(exc.status, exc.headers))
+
+
+def handle_validation_error(exc: ValidationError) -> Response:
+    return handle_api_error(FieldErrors(exc.messages if isinstance(exc.messages, dict) else {"__all__": exc.messages}))
+
+
+def _methods_of_other_slash_form() -> list[str] | None:
+    """Werkzeug reports 404 when only the other slash form of a path has the route; that is a 405 here."""
+    if not has_request_context() or request.url_rule is not None:
+        return None
+    path = request.path
+    other = path[:-1] if path.endswith("/") and len(path) > 1 else path + "/"
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    try:
+        adapter.match(other, method=request.method)
+    except MethodNotAllowed as exc:
+        return list(exc.valid_methods or [])
+    except HTTPException:
+        return None
+    return None
+
+
+def method_not_allowed(methods) -> Response:
+    return json_response({"error": translate("Method not allowed")}, 405, {"Allow": ", ".join(sorted(methods))})
+
+
+def handle_http_exception(exc: HTTPException) -> Response:
+    status = exc.code or 500
+    if status == 404:
+        methods = _methods_of_other_slash_form() if isinstance(exc, WerkzeugNotFound) else None
+        if methods:
+            return method_not_allowed(methods)
+        return handle_api_error(NotFound())
+    if status == 405:
+        return method_not_allowed(exc.valid_methods or [])
+    if status == 413:
+        return json_response({"error": translate("Request body too large")}, 413)
+    if status == 400:
+        return json_response({"error": translate("Invalid JSON body")}, 400)
+    if status >= 500:
+        return handle_unexpected_error(exc)
+    return json_response({"error": translate(exc.name)}, status)
+
+
+def handle_unexpected_error(exc: Exception) -> Response:
+    log.exception("Unhandled error", exc_info=exc)
+    try:
+        from moviesx.extensions import db
+
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the session may itself be the broken part
+        log.warning("Rollback after an unhandled error failed", exc_info=True)
+    return json_response({"error": translate("Internal server error")}, 500)
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(APIError, handle_api_error)
+    app.register_error_handler(ValidationError, handle_validation_error)
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(Exception, handle_unexpected_error)

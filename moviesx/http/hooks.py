@@ -1,0 +1,50 @@
+"""Per-request hooks: request id, body size cap, structured access log, deferred inline jobs."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+
+from flask import Flask, Response, current_app, g, request
+
+from moviesx.http.errors import APIError, translate
+
+log = logging.getLogger("moviesx.requests")
+
+
+def _start_request() -> None:
+    g.request_id = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex
+    g.request_started = time.perf_counter()
+    length = request.content_length
+    if length is not None and length > current_app.config["MAX_CONTENT_LENGTH"]:
+        raise APIError(413, {"error": translate("Request body too large")})
+
+
+def _finish_request(response: Response) -> Response:
+    response.headers["X-Request-ID"] = g.get("request_id", "")
+    user = g.get("user")
+    log.info(
+        "request",
+        extra={
+            "method": request.method,
+            "path": request.path,
+            "status": response.status_code,
+            "duration_ms": round((time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000, 2),
+            "user_id": getattr(user, "id", None),
+            "remote_addr": request.remote_addr,
+        },
+    )
+    return response
+
+
+def register_hooks(app: Flask) -> None:
+    app.before_request(_start_request)
+    app.after_request(_finish_request)
+    register_job_hook(app)
+
+
+def register_job_hook(app: Flask) -> None:
+    from moviesx.tasks.queue import run_deferred_jobs
+
+    app.after_request(run_deferred_jobs)

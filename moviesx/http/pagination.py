@@ -1,0 +1,109 @@
+"""Page (PP) and cursor (CP) envelopes (API.md 3.3, 3.4) with a constant number of queries."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
+
+from moviesx.extensions import db
+from moviesx.http.params import arg_digits, arg_id
+from moviesx.models.base import INCLUDE_DELETED
+
+MAX_LIMIT = 100
+Serializer = Callable[[Sequence[Any]], list]
+
+
+def requested_limit(default: int) -> int:
+    limit = arg_digits("limit")
+    if not limit:
+        return default
+    return min(limit, MAX_LIMIT)
+
+
+def count_of(stmt: Select) -> int:
+    return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+
+
+def page_envelope(stmt: Select, serialize: Serializer, *, default_limit: int = 10) -> dict:
+    """`stmt` must already be ordered; eager-load options on it keep the query count constant."""
+    limit = requested_limit(default_limit)
+    count = count_of(stmt)
+    total_pages = max(1, math.ceil(count / limit))
+    page = min(arg_digits("page") or 1, total_pages)
+    rows = db.session.scalars(stmt.limit(limit).offset((page - 1) * limit)).unique().all() if count else []
+    return {
+        "results": serialize(rows),
+        "count": count,
+        "total_pages": total_pages,
+        "current_page": page,
+        "has_next": page < total_pages,
+        "has_previous": page > 1,
+    }
+
+
+def plain_page(items: list, serialize: Serializer, *, default_limit: int = 10) -> dict:
+    """The page envelope over an already computed, ordered list."""
+    limit = requested_limit(default_limit)
+    count = len(items)
+    total_pages = max(1, math.ceil(count / limit))
+    page = min(arg_digits("page") or 1, total_pages)
+    rows = items[(page - 1) * limit : page * limit]
+    return {
+        "results": serialize(rows),
+        "count": count,
+        "total_pages": total_pages,
+        "current_page": page,
+        "has_next": page < total_pages,
+        "has_previous": page > 1,
+    }
+
+
+def cursor_envelope(
+    stmt: Select,
+    serialize: Serializer,
+    *,
+    order: Sequence[tuple[ColumnElement, bool]],
+    default_limit: int = 10,
+) -> dict:
+    """Keyset pagination. `order` is [(column, descending)], ending with the id column.
+
+    Without `last_id`: the first `limit` items. With it: the items strictly after that object in the
+    order, using its sort values even if it has left the filtered set.
+    """
+    limit = requested_limit(default_limit)
+    count = count_of(stmt)
+    last_id = arg_id("last_id")
+    ordered = stmt.order_by(*[column.desc() if desc else column.asc() for column, desc in order])
+    if last_id is not None:
+        ordered = ordered.where(_after(order, last_id))
+    rows = db.session.scalars(ordered.limit(limit + 1)).unique().all() if count else []
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    return {
+        "results": serialize(rows),
+        "next_last_id": rows[-1].id if has_more and rows else None,
+        "count": count,
+    }
+
+
+def _after(order: Sequence[tuple[ColumnElement, bool]], last_id: int) -> ColumnElement:
+    id_column, id_desc = order[-1]
+    if len(order) == 1:
+        return id_column < last_id if id_desc else id_column > last_id
+    anchor = db.session.execute(
+        select(*[column for column, _ in order]).where(id_column == last_id).execution_options(**{INCLUDE_DELETED: True})
+    ).first()
+    if anchor is None:
+        return false()
+    clauses = []
+    for index, (column, desc) in enumerate(order):
+        value = anchor[index]
+        equal_before = [order[i][0] == anchor[i] for i in range(index)]
+        beyond = column < value if desc else column > value
+        if value is None:
+            continue
+        clauses.append(and_(*equal_before, beyond))
+    return or_(*clauses)

@@ -1,0 +1,43 @@
+"""Query parameters as the contract reads them (API.md 1.3, 3.2b)."""
+
+from __future__ import annotations
+
+from flask import request
+
+MAX_VALUE_LENGTH = 200
+MAX_ARRAY_VALUES = 50
+MAX_DB_ID = 2**63 - 1
+
+
+def arg_str(name: str, default: str | None = None) -> str | None:
+    value = request.args.get(name)
+    return default if value is None else value[:MAX_VALUE_LENGTH]
+
+
+def arg_list(name: str) -> list[str]:
+    """`x[]=a&x=b` both count, in order of appearance, without blanks or repeats; at most 50 values."""
+    values: dict[str, None] = {}
+    for key, value in request.args.items(multi=True):
+        if key in (name, name + "[]") and value != "":
+            values.setdefault(value[:MAX_VALUE_LENGTH], None)
+            if len(values) == MAX_ARRAY_VALUES:
+                break
+    return list(values)
+
+
+def arg_bool(name: str) -> bool:
+    return (request.args.get(name) or "").lower() == "true"
+
+
+def arg_digits(name: str) -> int | None:
+    """A value that is all ASCII digits, else None (treated as absent)."""
+    value = request.args.get(name)
+    if value is None or not value.isascii() or not value.isdigit():
+        return None
+    return int(value)
+
+
+def arg_id(name: str) -> int | None:
+    """An id-valued parameter: ids above the largest database integer name nothing."""
+    value = arg_digits(name)
+    return None if value is None or value > MAX_DB_ID else value

@@ -1,0 +1,42 @@
+"""Movie lists (hard-deleted) and their ordered items."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from moviesx.extensions import db
+from moviesx.models.base import TimestampMixin
+from moviesx.services.clock import utcnow
+
+PRIVACY_CODES = ("P", "F", "R")
+MAX_MOVIES_PER_LIST = 1000
+
+
+class MovieList(TimestampMixin, db.Model):
+    __tablename__ = "movie_lists"
+    __table_args__ = (UniqueConstraint("user_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    name: Mapped[str] = mapped_column(String(128), nullable=False)
+    slug: Mapped[str] = mapped_column(String(128), nullable=False)
+    description: Mapped[str] = mapped_column(String(1000), nullable=False, default="")
+    privacity: Mapped[str] = mapped_column(String(1), nullable=False, default="P")
+
+    user = relationship("User")
+    items = relationship("MovieListItem", cascade="all, delete-orphan", order_by="MovieListItem.position", passive_deletes=True)
+
+
+class MovieListItem(db.Model):
+    __tablename__ = "movie_list_items"
+    __table_args__ = (Index("ix_movie_list_items_list_position", "movie_list_id", "position"),)
+
+    movie_list_id: Mapped[int] = mapped_column(ForeignKey("movie_lists.id", ondelete="CASCADE"), primary_key=True)
+    movie_id: Mapped[int] = mapped_column(ForeignKey("movies.id", ondelete="CASCADE"), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(Integer, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=lambda: utcnow())
+
+    movie = relationship("Movie")

@@ -1,0 +1,1 @@
+"""Marshmallow schemas per domain: input (load) and output (dump) shapes."""

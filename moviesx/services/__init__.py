@@ -1,0 +1,1 @@
+"""Business logic that is more than CRUD; reachable from tests without HTTP."""

@@ -1,0 +1,123 @@
+"""JWT access/refresh tokens: issue, decode with the contract's failure reasons, revoke (API.md 2)."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, timedelta
+
+import jwt as pyjwt
+from flask import current_app
+from flask_jwt_extended import create_access_token, create_refresh_token
+from sqlalchemy.exc import IntegrityError
+
+from moviesx.extensions import db
+from moviesx.models import RevokedToken, User
+from moviesx.services.clock import to_timestamp, utcnow
+
+_CLAIM_TYPES = {
+    "token_type": str,
+    "user_id": int,
+    "username": str,
+    "verified": bool,
+    "boarded": bool,
+    "preferred_language": str,
+    "jti": str,
+    "iat": int,
+    "exp": int,
+}
+
+
+class TokenRejected(Exception):
+    """`reason` is one of: invalid, expired, wrong_type."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _user_claims(user: User, token_type: str) -> dict:
+    return {
+        "token_type": token_type,
+        "user_id": user.id,
+        "username": user.username,
+        "verified": user.verified,
+        "boarded": user.boarded,
+        "preferred_language": user.preferred_language,
+    }
+
+
+def issue_access(user: User) -> str:
+    return create_access_token(
+        identity=str(user.id),
+        additional_claims=_user_claims(user, "access"),
+        expires_delta=timedelta(minutes=current_app.config["JWT_ACCESS_MINUTES"]),
+    )
+
+
+def issue_pair(user: User) -> dict[str, str]:
+    refresh = create_refresh_token(
+        identity=str(user.id),
+        additional_claims=_user_claims(user, "refresh"),
+        expires_delta=timedelta(days=current_app.config["JWT_REFRESH_DAYS"]),
+    )
+    return {"refresh": refresh, "access": issue_access(user)}
+
+
+def decode(token: str, expected_type: str) -> dict:
+    """Verify signature and expiry, then type, then claim shapes, in the contract's order."""
+    try:
+        header = pyjwt.get_unverified_header(token)
+        if header.get("alg") != "HS256":
+            raise TokenRejected("invalid")
+        claims = pyjwt.decode(
+            token,
+            current_app.config["SECRET_KEY"],
+            algorithms=["HS256"],
+            options={"require": ["exp"], "verify_iat": False, "verify_nbf": False, "verify_sub": False},
+            leeway=0,
+        )
+    except pyjwt.ExpiredSignatureError:
+        raise TokenRejected("expired") from None
+    except (pyjwt.PyJWTError, ValueError, TypeError):
+        raise TokenRejected("invalid") from None
+    if claims.get("token_type") != expected_type:
+        raise TokenRejected("wrong_type" if isinstance(claims.get("token_type"), str) else "invalid")
+    for name, kind in _CLAIM_TYPES.items():
+        value = claims.get(name)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise TokenRejected("invalid")
+    return claims
+
+
+def issued_before_password_change(claims: dict, user: User | None) -> bool:
+    """Tokens whose iat is before the change time truncated to whole seconds are dead (API.md 2.4)."""
+    if user is None or user.password_changed_at is None:
+        return False
+    return claims["iat"] < math.floor(to_timestamp(user.password_changed_at))
+
+
+def revoke_refresh(claims: dict) -> None:
+    """Store the jti until the token's own expiry; revoking twice is harmless."""
+    if db.session.get(RevokedToken, claims["jti"]) is not None:
+        return
+    db.session.add(RevokedToken(jti=claims["jti"], expires_at=_from_timestamp(claims["exp"])))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+
+
+def is_revoked(claims: dict) -> bool:
+    return db.session.get(RevokedToken, claims["jti"]) is not None
+
+
+def purge_expired_revocations() -> int:
+    deleted = RevokedToken.query.filter(RevokedToken.expires_at < utcnow()).delete()
+    db.session.commit()
+    return deleted
+
+
+def _from_timestamp(seconds: int):
+    from datetime import datetime
+
+    return datetime.fromtimestamp(seconds, UTC).replace(tzinfo=None)

@@ -1,0 +1,65 @@
+"""User identity rules shared by signup, profile edits and the `users` commands (API.md 5.1)."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from moviesx.extensions import db
+from moviesx.models import User
+from moviesx.schemas.fields import is_email
+from moviesx.services.clock import utcnow
+from moviesx.services.passwords import hash_password
+
+USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_]+$")
+RESERVED_USERNAMES = {"onboarding", "friends", "searching"}
+USERNAME_INVALID = "Enter a valid username. This value may contain only letters, numbers, and underscores."
+USERNAME_RESERVED = "This username is reserved."
+USERNAME_TAKEN = "A user with that username already exists."
+EMAIL_INVALID = "Enter a valid email address."
+EMAIL_TAKEN = "User with this Email already exists."
+
+
+def username_taken(username: str, *, exclude_id: int | None = None) -> bool:
+    stmt = select(User.id).where(func.lower(User.username) == username.lower())
+    if exclude_id is not None:
+        stmt = stmt.where(User.id != exclude_id)
+    return db.session.scalar(stmt) is not None
+
+
+def email_taken(email: str, *, exclude_id: int | None = None) -> bool:
+    stmt = select(User.id).where(func.lower(User.email) == email.lower())
+    if exclude_id is not None:
+        stmt = stmt.where(User.id != exclude_id)
+    return db.session.scalar(stmt) is not None
+
+
+def username_problem(username: str, *, exclude_id: int | None = None) -> str | None:
+    """Format, then reserved words, then uniqueness ignoring case."""
+    if not USERNAME_PATTERN.match(username):
+        return USERNAME_INVALID
+    if username.lower() in RESERVED_USERNAMES:
+        return USERNAME_RESERVED
+    if username_taken(username, exclude_id=exclude_id):
+        return USERNAME_TAKEN
+    return None
+
+
+def email_problem(email: str, *, exclude_id: int | None = None) -> str | None:
+    if len(email) > 254 or not is_email(email):
+        return EMAIL_INVALID
+    if email_taken(email, exclude_id=exclude_id):
+        return EMAIL_TAKEN
+    return None
+
+
+def set_password(user: User, password: str) -> None:
+    """Store a new password and revoke every token issued before now (API.md 2.4)."""
+    user.password_hash = hash_password(password)
+    user.password_changed_at = utcnow()
+
+
+def find_active(username: str) -> User | None:
+    """The active user with exactly this username (path lookups are case-sensitive)."""
+    return db.session.scalar(select(User).where(User.username == username, User.is_active.is_(True)))

@@ -1,0 +1,1 @@
+"""Background jobs (RQ): thin wrappers around services, plus the queue helper."""

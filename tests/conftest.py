@@ -1,0 +1,221 @@
+"""Fixtures: a fresh app and database per test, on SQLite and (when configured) PostgreSQL."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import event
+
+import tests.support.backends  # noqa: F401 - cleans the environment before any app is built
+from tests.support.backends import SqliteTemplate, backends, check_postgres, postgres_url, redis_url
+
+TEST_SECRET = "test-secret-key-that-is-long-enough-for-hs256"
+
+
+def base_config(tmp_path, database_url: str, **overrides) -> dict:
+    config = {
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "MOVIESX_ENV": "testing",
+        "TESTING": True,
+        "SECRET_KEY": TEST_SECRET,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "CACHE_TYPE": "FileSystemCache",
+        "CACHE_DIR": str(tmp_path / "cache"),
+        "CACHE_THRESHOLD": 0,
+        "REDIS_URL": None,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+    }
+    config.update(overrides)
+    return config
+
+
+def _build_schema(url: str) -> None:
+    from moviesx import create_app
+    from moviesx.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": TEST_SECRET, "MOVIESX_ENV": "testing"})
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    template = SqliteTemplate(tmp_path_factory.mktemp("sqlite-template"))
+    template.ensure(_build_schema)
+    return template
+
+
+@pytest.fixture(scope="session")
+def postgres_schema():
+    url = postgres_url()
+    check_postgres(url)
+    _build_schema(url)
+    return url
+
+
+@pytest.fixture(params=backends())
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        return request.getfixturevalue("sqlite_template").copy_to(tmp_path / "test.db")
+    return request.getfixturevalue("postgres_schema")
+
+
+@pytest.fixture
+def app_config(tmp_path, database_url):
+    """Tests may edit this dict before the first use of `app`."""
+    return base_config(tmp_path, database_url)
+
+
+class BufferedClient(FlaskClient):
+    """Reads and closes every response, as a server does, so jobs deferred to response close run."""
+
+    def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def app(app_config):
+    from moviesx import create_app
+    from moviesx.extensions import cache, db
+
+    application = create_app(app_config)
+    application.test_client_class = BufferedClient
+    with application.app_context():
+        if db.engine.dialect.name == "postgresql":
+            _empty_tables(db)
+        cache.clear()
+        yield application
+        db.session.remove()
+        if db.engine.dialect.name == "postgresql":
+            _empty_tables(db)
+        db.engine.dispose()
+
+
+def _empty_tables(db) -> None:
+    db.session.rollback()
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def redis_app_config(app_config):
+    """An app configured like production: Redis for cache, limiter and jobs (needs REDIS_URL)."""
+    url = redis_url()
+    from redis import Redis
+
+    Redis.from_url(url).flushdb()
+    app_config.update(
+        REDIS_URL=url,
+        CACHE_TYPE="RedisCache",
+        CACHE_REDIS_URL=url,
+        RATELIMIT_STORAGE_URI=url,
+    )
+    return app_config
+
+
+class FakeClock:
+    """An injectable clock (`app.config["CLOCK"]`) that only moves when told."""
+
+    def __init__(self, start: datetime | None = None):
+        self.now = start or datetime.now(UTC).replace(microsecond=0)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock(app):
+    fake = FakeClock()
+    app.config["CLOCK"] = fake
+    return fake
+
+
+class QueryCounter:
+    def __init__(self):
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app):
+    """`with count_queries() as counter:` counts the SQL statements run inside the block."""
+    from moviesx.extensions import db
+
+    @contextlib.contextmanager
+    def counting():
+        counter = QueryCounter()
+
+        def record(conn, cursor, statement, parameters, context, executemany):
+            counter.statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            yield counter
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+
+    return counting
+
+
+@pytest.fixture
+def token_for(app):
+    """`token_for(user)` -> a fresh access token; `headers_for(user)` -> its Authorization header."""
+    from moviesx.services.tokens import issue_access
+
+    return issue_access
+
+
+@pytest.fixture
+def headers_for(token_for):
+    def headers(user) -> dict[str, str]:
+        return {"Authorization": f"Bearer {token_for(user)}"}
+
+    return headers
+
+
+@pytest.fixture
+def as_user(client, headers_for):
+    """`as_user(user).get(path)`: the test client with that user's bearer token on every call."""
+
+    class Authenticated:
+        def __init__(self, user):
+            self.headers = headers_for(user)
+
+        def open(self, method: str, path: str, **kwargs):
+            headers = {**self.headers, **kwargs.pop("headers", {})}
+            return client.open(path, method=method, headers=headers, **kwargs)
+
+        def get(self, path, **kw):
+            return self.open("GET", path, **kw)
+
+        def post(self, path, **kw):
+            return self.open("POST", path, **kw)
+
+        def put(self, path, **kw):
+            return self.open("PUT", path, **kw)
+
+        def delete(self, path, **kw):
+            return self.open("DELETE", path, **kw)
+
+    return Authenticated
