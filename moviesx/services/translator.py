@@ -1,0 +1,85 @@
+"""Translating user content (API.md 6.8): a pluggable translator, DeepL by default, cached, never failing.
+
+A translator is any object with `translate(text, target_language) -> str` that raises on failure.
+`app.extensions["translator"]` may hold one (tests and other back ends plug in there); otherwise
+DeepL is used when `DEEPL_API_KEY` is set, and no translator at all when it is not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from typing import Protocol
+
+from flask import current_app
+
+from moviesx.extensions import cache
+
+log = logging.getLogger("moviesx.translator")
+
+CACHE_SECONDS = 30 * 24 * 3600
+TIMEOUT_SECONDS = 10.0
+DEEPL_TARGETS = {"en": "EN-US", "es": "ES", "fr": "FR", "de": "DE"}
+
+
+class Translator(Protocol):
+    def translate(self, text: str, target_language: str) -> str: ...
+
+
+class UnsupportedLanguage(ValueError):
+    """The translator has no target for this language code."""
+
+
+class DeepLTranslator:
+    """DeepL through the official `deepl` client: source detected, one attempt, 10 s timeout."""
+
+    def __init__(self, auth_key: str, server_url: str | None = None):
+        import deepl
+        from deepl import http_client
+
+        # The client otherwise retries 5xx answers with exponential backoff, far past our 10 s budget.
+        http_client.max_network_retries = 0
+        http_client.min_connection_timeout = TIMEOUT_SECONDS
+        self._client = deepl.Translator(auth_key, server_url=server_url, send_platform_info=False)
+
+    def translate(self, text: str, target_language: str) -> str:
+        target = DEEPL_TARGETS.get(target_language)
+        if target is None:
+            raise UnsupportedLanguage(target_language)
+        return self._client.translate_text(text, target_lang=target).text
+
+
+def configured_translator() -> Translator | None:
+    plugged = current_app.extensions.get("translator")
+    if plugged is not None:
+        return plugged
+    key = current_app.config.get("DEEPL_API_KEY")
+    if not key:
+        return None
+    return DeepLTranslator(key, current_app.config.get("DEEPL_SERVER_URL"))
+
+
+def _cache_key(text: str, target_language: str) -> str:
+    return f"translation:{hashlib.sha256(text.encode('utf-8')).hexdigest()}:{target_language}"
+
+
+def translate(text: str | None, target_language: str) -> str | None:
+    """`text` in `target_language`; null or blank text, no translator, or any failure gives `text` back."""
+    if text is None or not text.strip():
+        return text
+    key = _cache_key(text, target_language)
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    translator = configured_translator()
+    if translator is None:
+        return text
+    try:
+        result = translator.translate(text, target_language)
+    except Exception:  # noqa: BLE001 - any failure (network, quota, language) falls back to the original
+        log.warning("Translation to %s failed; returning the original text", target_language, exc_info=True)
+        return text
+    if not isinstance(result, str):
+        return text
+    cache.set(key, result, timeout=CACHE_SECONDS)
+    return result
