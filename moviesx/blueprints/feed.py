@@ -4,4 +4,16 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
+from moviesx.http.auth import VERIFIED, authenticated, current_user
+from moviesx.schemas.catalog import MovieSchema
+from moviesx.services.recommendations import feed
+
 blp = Blueprint("feed", __name__, url_prefix="/api/movies", description="The personal recommendation feed")
+
+
+@blp.route("/", methods=["GET"])
+@authenticated(VERIFIED)
+@blp.response(200, MovieSchema(many=True))
+def recommended_movies():
+    """Plain array of at most 20 recommended movies (API.md 6.7)."""
+    return feed(current_user())

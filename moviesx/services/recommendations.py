@@ -1,0 +1,296 @@
+"""The recommendation pipeline shared by the home feed and intelligent lists (API.md 6.7).
+
+`recommend()` runs a small constant number of SQL queries whatever the size of the catalogue: one count of the
+exclusions (model path only), one query that returns every candidate with its filters applied and its boosts computed,
+the cached rating aggregate (fallback path only) and, when needed, one padding query. Nothing per user is cached.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, exists, false, func, literal, or_, select, union
+
+from moviesx.extensions import cache, db
+from moviesx.models import (
+    Award,
+    Genre,
+    Movie,
+    Person,
+    Platform,
+    Rating,
+    UnseenMark,
+    User,
+    movie_actors,
+    movie_awards,
+    movie_directors,
+    movie_genres,
+    movie_platforms,
+    user_platforms,
+)
+from moviesx.services.clock import today
+from moviesx.services.friends import friend_ids as friends_of
+
+log = logging.getLogger("moviesx.recommendations")
+
+FEED_SIZE = 20
+BASE_SCORE = 1.0
+CELEBRITY_BOOST = 3.0
+FRIEND_BOOST = 2.5
+AWARD_BOOST = 0.7
+FRIEND_LIKES_AT_LEAST = 4
+LIKED_AT_LEAST = 4
+MODEL_CANDIDATES = 500
+MAX_MODEL_CANDIDATES = 1000
+SHRINKAGE = 10
+AGGREGATE_KEY = "recs:rating-aggregate"
+AGGREGATE_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class _Filters:
+    """The per-call context every query of the pipeline shares."""
+
+    user_id: int
+    today: date
+    platform_ids: tuple[int, ...]
+    genre_ids: tuple[int, ...] | None
+
+    def live_and_allowed(self) -> list:
+        """Live, released, not rated or marked unseen by the user, on an allowed platform, in G (lists)."""
+        criteria = [
+            Movie.deleted_at.is_(None),
+            Movie.release_date <= self.today,
+            ~Movie.id.in_(select(Rating.movie_id).where(Rating.user_id == self.user_id)),
+            ~Movie.id.in_(select(UnseenMark.movie_id).where(UnseenMark.user_id == self.user_id)),
+        ]
+        if self.platform_ids:
+            criteria.append(_platform_rule(self.platform_ids))
+        if self.genre_ids is not None:
+            criteria.append(_has_genre(self.genre_ids))
+        return criteria
+
+
+def recommend(
+    user: User,
+    *,
+    limit: int,
+    genre_ids: Sequence[int] | None = None,
+    celebrity_ids: Sequence[int] = (),
+    friend_ids: Sequence[int] | None = None,
+) -> list[int]:
+    """Ordered movie ids for `user`: feed = recommend(user, limit=20); lists pass G, C and F (API.md 6.7).
+
+    `friend_ids=None` boosts with every friend of the user; a sequence boosts only with those of its ids that are
+    active friends. `genre_ids=None` applies no genre filter; an empty sequence matches nothing.
+    """
+    if limit <= 0:
+        return []
+    filters = _Filters(
+        user_id=user.id,
+        today=today(),
+        platform_ids=tuple(db.session.scalars(_user_platform_ids(user.id))),
+        genre_ids=None if genre_ids is None else tuple(genre_ids),
+    )
+    boosts = _boost_columns(user.id, tuple(celebrity_ids), None if friend_ids is None else tuple(friend_ids))
+    chosen = _model_ranked(user, filters, boosts, limit)
+    if chosen is None:
+        chosen = _fallback_ranked(filters, boosts, limit)
+    if len(chosen) < limit:
+        chosen += _padding(filters, exclude=chosen, count=limit - len(chosen))
+    return chosen
+
+
+def _user_platform_ids(user_id: int):
+    return (
+        select(user_platforms.c.platform_id)
+        .join(Platform, Platform.id == user_platforms.c.platform_id)
+        .where(user_platforms.c.user_id == user_id, Platform.deleted_at.is_(None))
+    )
+
+
+def _platform_rule(platform_ids: tuple[int, ...]):
+    """On one of the user's platforms, or on no live platform at all."""
+    on_live_platform = (
+        select(movie_platforms.c.movie_id)
+        .join(Platform, Platform.id == movie_platforms.c.platform_id)
+        .where(movie_platforms.c.movie_id == Movie.id, Platform.deleted_at.is_(None))
+    )
+    return or_(
+        exists(on_live_platform.where(movie_platforms.c.platform_id.in_(platform_ids))),
+        ~exists(on_live_platform),
+    )
+
+
+def _has_genre(genre_ids: tuple[int, ...]):
+    if not genre_ids:
+        return false()
+    return exists(
+        select(movie_genres.c.movie_id)
+        .join(Genre, Genre.id == movie_genres.c.genre_id)
+        .where(movie_genres.c.movie_id == Movie.id, movie_genres.c.genre_id.in_(genre_ids), Genre.deleted_at.is_(None))
+    )
+
+
+def _boost_columns(user_id: int, celebrity_ids: tuple[int, ...], friend_ids: tuple[int, ...] | None) -> list:
+    """Three boolean columns computed per candidate in the same query: celebrity, friend's like, award."""
+    if celebrity_ids:
+        credited = union(
+            select(movie_actors.c.movie_id.label("movie_id"), movie_actors.c.person_id.label("person_id")),
+            select(movie_directors.c.movie_id, movie_directors.c.person_id),
+        ).subquery()
+        celebrity = exists(
+            select(credited.c.movie_id)
+            .join(Person, Person.id == credited.c.person_id)
+            .where(
+                credited.c.movie_id == Movie.id,
+                credited.c.person_id.in_(celebrity_ids),
+                Person.deleted_at.is_(None),
+            )
+        )
+    else:
+        celebrity = literal(False)
+    friends = friends_of(user_id)
+    if friend_ids is not None:
+        friends = friends.where(User.id.in_(friend_ids)) if friend_ids else None
+    if friends is not None:
+        friend_like = exists(
+            select(Rating.id).where(
+                Rating.movie_id == Movie.id,
+                Rating.rating >= FRIEND_LIKES_AT_LEAST,
+                Rating.user_id.in_(friends),
+            )
+        )
+    else:
+        friend_like = literal(False)
+    award = exists(
+        select(movie_awards.c.movie_id)
+        .join(Award, Award.id == movie_awards.c.award_id)
+        .where(movie_awards.c.movie_id == Movie.id, Award.deleted_at.is_(None))
+    )
+    return [celebrity.label("celebrity"), friend_like.label("friend_like"), award.label("award")]
+
+
+def _score(row) -> float:
+    score = BASE_SCORE
+    if row.celebrity:
+        score += CELEBRITY_BOOST
+    if row.friend_like:
+        score += FRIEND_BOOST
+    if row.award:
+        score += AWARD_BOOST
+    return score
+
+
+def _exclusion_count(filters: _Filters) -> int:
+    """|E|: live movies the user rated or marked unseen, or released after today."""
+    return db.session.scalar(
+        select(func.count(Movie.id)).where(
+            Movie.deleted_at.is_(None),
+            or_(
+                Movie.release_date > filters.today,
+                Movie.id.in_(select(Rating.movie_id).where(Rating.user_id == filters.user_id)),
+                Movie.id.in_(select(UnseenMark.movie_id).where(UnseenMark.user_id == filters.user_id)),
+            ),
+        )
+    )
+
+
+def _model_ranked(user: User, filters: _Filters, boosts: list, limit: int) -> list[int] | None:
+    """The model path, or None when there is no model, the user is unknown to it, or anything fails."""
+    from moviesx.services.recommender import model_ranking
+
+    try:
+        count = min(MODEL_CANDIDATES + _exclusion_count(filters), MAX_MODEL_CANDIDATES)
+        ranking = model_ranking(user.id, count)
+        if ranking is None:
+            return None
+        rank = {movie_id: position for position, movie_id in enumerate(ranking)}
+        rows = db.session.execute(select(Movie.id, *boosts).where(Movie.id.in_(ranking), *filters.live_and_allowed())).all()
+    except Exception:  # noqa: BLE001 - any model error falls back to popularity (API.md 6.7)
+        log.exception("Recommendation model failed; using the popularity fallback")
+        db.session.rollback()
+        return None
+    rows.sort(key=lambda row: (-_score(row), rank[row.id]))
+    return [row.id for row in rows[:limit]]
+
+
+def _fallback_ranked(filters: _Filters, boosts: list, limit: int) -> list[int]:
+    """Popularity fallback: every allowed movie, limited to the genres of liked movies when there are any."""
+    liked = (
+        select(Rating.movie_id)
+        .join(Movie, Movie.id == Rating.movie_id)
+        .where(Rating.user_id == filters.user_id, Rating.rating >= LIKED_AT_LEAST, Movie.deleted_at.is_(None))
+    )
+    liked_genres = (
+        select(movie_genres.c.genre_id)
+        .join(Genre, Genre.id == movie_genres.c.genre_id)
+        .where(movie_genres.c.movie_id.in_(liked), Genre.deleted_at.is_(None))
+    )
+    shares_liked_genre = or_(
+        ~exists(liked),
+        exists(
+            select(movie_genres.c.movie_id).where(movie_genres.c.movie_id == Movie.id, movie_genres.c.genre_id.in_(liked_genres))
+        ),
+    )
+    rows = db.session.execute(
+        select(Movie.id, Movie.popularity, Movie.release_date, *boosts).where(*filters.live_and_allowed(), shares_liked_genre)
+    ).all()
+    if not rows:
+        return []
+    weighted = rating_aggregate()
+    rows.sort(
+        key=lambda row: (
+            -_score(row),
+            -row.popularity,
+            -weighted.get(row.id, 0.0),
+            -row.release_date.toordinal(),
+            -row.id,
+        )
+    )
+    return [row.id for row in rows[:limit]]
+
+
+def rating_aggregate() -> dict[int, float]:
+    """movie id -> avg_rating x count / (count + 10) over active users' ratings; shared, up to 60 s old."""
+    cached = cache.get(AGGREGATE_KEY)
+    if cached is not None:
+        return cached
+    rows = db.session.execute(
+        select(Rating.movie_id, func.avg(Rating.rating), func.count(Rating.id))
+        .join(User, User.id == Rating.user_id)
+        .where(User.is_active.is_(True))
+        .group_by(Rating.movie_id)
+    ).all()
+    weighted = {movie_id: float(average) * count / (count + SHRINKAGE) for movie_id, average, count in rows}
+    cache.set(AGGREGATE_KEY, weighted, timeout=AGGREGATE_SECONDS)
+    return weighted
+
+
+def _padding(filters: _Filters, *, exclude: list[int], count: int) -> list[int]:
+    """Newest allowed movies not chosen yet, to fill the sequence up to N."""
+    statement = (
+        select(Movie.id).where(*filters.live_and_allowed()).order_by(Movie.release_date.desc(), Movie.id.desc()).limit(count)
+    )
+    if exclude:
+        statement = statement.where(and_(Movie.id.not_in(exclude)))
+    return list(db.session.scalars(statement))
+
+
+def movies_in_order(movie_ids: Sequence[int]) -> list[Movie]:
+    """Load the movies of `movie_ids` with their relations (constant query count), keeping the given order."""
+    from moviesx.schemas.catalog import movie_load_options
+
+    if not movie_ids:
+        return []
+    movies = db.session.scalars(select(Movie).where(Movie.id.in_(movie_ids)).options(*movie_load_options())).all()
+    by_id = {movie.id: movie for movie in movies}
+    return [by_id[movie_id] for movie_id in movie_ids if movie_id in by_id]
+
+
+def feed(user: User) -> list[Movie]:
+    """The home feed: at most FEED_SIZE recommended movies (GET /api/movies/)."""
+    return movies_in_order(recommend(user, limit=FEED_SIZE))

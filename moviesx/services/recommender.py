@@ -1,0 +1,257 @@
+"""The collaborative-filtering model (API.md 10.5): training, storage through Flask-Caching, and serving.
+
+Training reads the positive ratings, turns stars into confidences (1-2 stars are no positive signal), fits implicit's
+CPU ALS with BLAS pinned to one thread and stores the factors under one cache key with no expiry, then bumps a small
+version key. Each process keeps the loaded model in memory and fetches it again only when the version key changes.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from flask import current_app
+from scipy.sparse import csr_matrix
+from sqlalchemy import select
+
+from moviesx.extensions import cache, db
+from moviesx.models import Movie, Rating, User
+from moviesx.services.clock import utcnow
+
+log = logging.getLogger("moviesx.recommender")
+
+MODEL_KEY = "recommender:model"
+VERSION_KEY = "recommender:version"
+CHANGES_KEY = "recommender:rating-changes"
+RANDOM_STATE = 42
+# Confidence of a rating: 1-2 stars carry no positive signal; 3, 4, 5 stars weigh 1, 2, 3 (times alpha).
+POSITIVE_FROM = 3
+SETTING_NAMES = ("factors", "regularization", "alpha", "iterations")
+
+
+def settings_from_config(config: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "factors": int(config["RECOMMENDER_FACTORS"]),
+        "regularization": float(config["RECOMMENDER_REGULARIZATION"]),
+        "alpha": float(config["RECOMMENDER_ALPHA"]),
+        "iterations": int(config["RECOMMENDER_ITERATIONS"]),
+    }
+
+
+def confidence(stars: np.ndarray) -> np.ndarray:
+    """Stars -> confidence weight before alpha: 0 below POSITIVE_FROM, then growing by one per star."""
+    stars = np.asarray(stars, dtype=np.float32)
+    return np.where(stars >= POSITIVE_FROM, stars - (POSITIVE_FROM - 1), 0.0).astype(np.float32)
+
+
+@dataclass
+class Factors:
+    """A fitted model: factor rows follow `user_ids` and `item_ids` (external ids, ascending)."""
+
+    user_ids: np.ndarray
+    item_ids: np.ndarray
+    user_factors: np.ndarray
+    item_factors: np.ndarray
+    ratings: int
+    user_index: dict[int, int] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.user_index = {int(user_id): row for row, user_id in enumerate(self.user_ids.tolist())}
+
+    def scores(self, user_id: int) -> np.ndarray | None:
+        row = self.user_index.get(int(user_id))
+        if row is None:
+            return None
+        return self.item_factors @ self.user_factors[row]
+
+    def ranking(self, user_id: int, count: int, exclude: np.ndarray | None = None) -> list[int] | None:
+        """The `count` best item ids for a known user (None when unknown); `exclude` = item positions to skip."""
+        scores = self.scores(user_id)
+        if scores is None:
+            return None
+        if exclude is not None and len(exclude):
+            scores = scores.copy()
+            scores[exclude] = -np.inf
+        count = max(0, min(count, len(scores)))
+        if count == 0:
+            return []
+        top = np.argpartition(-scores, count - 1)[:count] if count < len(scores) else np.arange(len(scores))
+        top = top[np.lexsort((top, -scores[top]))]
+        if exclude is not None and len(exclude):
+            top = top[np.isfinite(scores[top])]
+        return self.item_ids[top].tolist()
+
+
+def train_factors(user_ids, item_ids, stars, settings: Mapping[str, Any]) -> Factors | None:
+    """Fit ALS on (user, item, stars) triples; None when no rating is a positive one.
+
+    The same function serves `recommender retrain` and `recommender evaluate`, so the offline figures measure the
+    model the feed uses.
+    """
+    from implicit.cpu.als import AlternatingLeastSquares
+    from threadpoolctl import threadpool_limits
+
+    weights = confidence(stars)
+    keep = weights > 0
+    users = np.asarray(user_ids, dtype=np.int64)[keep]
+    items = np.asarray(item_ids, dtype=np.int64)[keep]
+    weights = weights[keep]
+    if not len(weights):
+        return None
+    user_keys, user_rows = np.unique(users, return_inverse=True)
+    item_keys, item_cols = np.unique(items, return_inverse=True)
+    matrix = csr_matrix((weights, (user_rows, item_cols)), shape=(len(user_keys), len(item_keys)), dtype=np.float32)
+    matrix.sum_duplicates()
+    with threadpool_limits(limits=1, user_api="blas"):
+        model = AlternatingLeastSquares(
+            factors=settings["factors"],
+            regularization=settings["regularization"],
+            alpha=settings["alpha"],
+            iterations=settings["iterations"],
+            random_state=RANDOM_STATE,
+        )
+        model.fit(matrix, show_progress=False)
+    return Factors(
+        user_ids=user_keys,
+        item_ids=item_keys,
+        user_factors=np.ascontiguousarray(model.user_factors, dtype=np.float32),
+        item_factors=np.ascontiguousarray(model.item_factors, dtype=np.float32),
+        ratings=int(matrix.nnz),
+    )
+
+
+@dataclass(frozen=True)
+class TrainingResult:
+    users: int
+    movies: int
+    ratings: int
+    version: str
+
+    def message(self) -> str:
+        return f"Model trained: {self.users} users, {self.movies} movies, {self.ratings} ratings"
+
+
+NO_RATINGS = "No ratings to train the model"
+
+
+def positive_ratings() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(user ids, movie ids, stars) of the ratings that can be positives: active users, live movies."""
+    rows = db.session.execute(
+        select(Rating.user_id, Rating.movie_id, Rating.rating)
+        .join(User, User.id == Rating.user_id)
+        .join(Movie, Movie.id == Rating.movie_id)
+        .where(User.is_active.is_(True), Movie.deleted_at.is_(None), Rating.rating >= POSITIVE_FROM)
+    ).all()
+    if not rows:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty, empty
+    data = np.asarray(rows, dtype=np.int64)
+    return data[:, 0], data[:, 1], data[:, 2]
+
+
+def retrain() -> TrainingResult | None:
+    """Train on the database and store the model; None (previous model kept) when there is nothing to learn."""
+    cache.set(CHANGES_KEY, 0)
+    settings = settings_from_config(current_app.config)
+    users, movies, stars = positive_ratings()
+    db.session.rollback()  # release the read transaction during the fit
+    factors = train_factors(users, movies, stars, settings)
+    if factors is None:
+        return None
+    version = store(factors, settings)
+    return TrainingResult(len(factors.user_ids), len(factors.item_ids), factors.ratings, version)
+
+
+def store(factors: Factors, settings: Mapping[str, Any]) -> str:
+    """Write the model under one key with no expiry, then bump the version key that serving processes poll."""
+    version = uuid.uuid4().hex
+    payload = {
+        "version": version,
+        "trained_at": utcnow().isoformat(),
+        "settings": dict(settings),
+        "user_ids": factors.user_ids,
+        "item_ids": factors.item_ids,
+        "user_factors": factors.user_factors,
+        "item_factors": factors.item_factors,
+        "ratings": factors.ratings,
+    }
+    if not cache.set(MODEL_KEY, payload, timeout=0):
+        raise RuntimeError("The model could not be stored in the cache")
+    cache.set(VERSION_KEY, version, timeout=0)
+    return version
+
+
+def stored_payload() -> dict | None:
+    return cache.get(MODEL_KEY)
+
+
+def stored_version() -> str | None:
+    return cache.get(VERSION_KEY)
+
+
+class _Holder:
+    """The model loaded by this process, with the version it came from."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.version: str | None = None
+        self.model: Factors | None = None
+
+
+def _holder() -> _Holder:
+    return current_app.extensions.setdefault("moviesx.recommender", _Holder())
+
+
+def loaded_model() -> Factors | None:
+    """The current model, unpickled only when the stored version changed since this process last looked."""
+    version = stored_version()
+    holder = _holder()
+    if version is None:
+        return None
+    if version == holder.version:
+        return holder.model
+    with holder.lock:
+        if version != holder.version:
+            payload = stored_payload()
+            if payload is None:
+                holder.version, holder.model = version, None
+            else:
+                holder.model = Factors(
+                    user_ids=payload["user_ids"],
+                    item_ids=payload["item_ids"],
+                    user_factors=payload["user_factors"],
+                    item_factors=payload["item_factors"],
+                    ratings=payload["ratings"],
+                )
+                holder.version = payload["version"] if payload["version"] == version else version
+        return holder.model
+
+
+def model_ranking(user_id: int, count: int) -> list[int] | None:
+    """The model's best `count` movie ids for the user, or None when there is no model or it does not know them."""
+    model = loaded_model()
+    if model is None:
+        return None
+    return model.ranking(user_id, count)
+
+
+def note_rating_change() -> None:
+    """Call after committing a new or changed rating: every RECOMMENDER_RETRAIN_AFTER changes enqueue a retrain."""
+    threshold = current_app.config.get("RECOMMENDER_RETRAIN_AFTER", 0)
+    if threshold <= 0:
+        return
+    try:
+        changes = cache.inc(CHANGES_KEY)
+    except Exception:  # noqa: BLE001 - a cache outage must not break a rating
+        log.exception("Could not count a rating change")
+        return
+    if changes and changes % threshold == 0:
+        from moviesx.tasks.queue import enqueue
+        from moviesx.tasks.recommender import retrain_model
+
+        enqueue(retrain_model)

@@ -1,0 +1,19 @@
+"""Recommender jobs: the retrain that the scheduler and the rating counter enqueue."""
+
+from __future__ import annotations
+
+import logging
+
+from moviesx.services import recommender
+from moviesx.tasks.queue import job
+
+log = logging.getLogger("moviesx.tasks")
+
+
+@job
+def retrain_model() -> str:
+    """Train on the current ratings and store the model; returns the line `recommender retrain` prints."""
+    result = recommender.retrain()
+    message = recommender.NO_RATINGS if result is None else result.message()
+    log.info(message)
+    return message

@@ -1,0 +1,38 @@
+"""Small builders for recommendation tests: movies with a release date and popularity, ratings, unseen marks."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from moviesx.extensions import db
+from moviesx.models import Rating, UnseenMark
+from moviesx.services.clock import today
+from tests.factories import MovieFactory
+
+
+def movie(*, released: date | None = None, days_ahead: int | None = None, popularity: float = 0.0, **kwargs):
+    if days_ahead is not None:
+        released = today() + timedelta(days=days_ahead)
+    return MovieFactory(release_date=released or date(2010, 1, 1), popularity=popularity, **kwargs)
+
+
+def rate(user, movie_, stars: int) -> Rating:
+    rating = Rating(user_id=user.id, movie_id=movie_.id, rating=stars)
+    db.session.add(rating)
+    db.session.commit()
+    return rating
+
+
+def rate_many(pairs) -> None:
+    """Bulk ratings: an iterable of (user, movie, stars)."""
+    db.session.add_all(Rating(user_id=u.id, movie_id=m.id, rating=s) for u, m, s in pairs)
+    db.session.commit()
+
+
+def mark_unseen(user, movie_) -> None:
+    db.session.add(UnseenMark(user_id=user.id, movie_id=movie_.id))
+    db.session.commit()
+
+
+def ids(movies) -> list[int]:
+    return [m.id for m in movies]
