@@ -63,3 +63,22 @@ def set_password(user: User, password: str) -> None:
 def find_active(username: str) -> User | None:
     """The active user with exactly this username (path lookups are case-sensitive)."""
     return db.session.scalar(select(User).where(User.username == username, User.is_active.is_(True)))
+
+
+def find_by_email(email: str) -> User | None:
+    """The user with this email ignoring case (emails are unique ignoring case)."""
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
+
+
+def find_active_by_email(email: str) -> User | None:
+    user = find_by_email(email)
+    return user if user is not None and user.is_active else None
+
+
+def available_username(base: str) -> str:
+    """`base`, or `base_2`, `base_3`, ... : the first that is neither taken (ignoring case) nor reserved."""
+    candidate, suffix = base, 1
+    while candidate.lower() in RESERVED_USERNAMES or username_taken(candidate):
+        suffix += 1
+        candidate = f"{base}_{suffix}"
+    return candidate

@@ -1,0 +1,120 @@
+"""One-time codes (API.md 7.1, 7.2): 6 CSPRNG digits, stored only as an HMAC, 5 attempts, 20 per day.
+
+A code is bound to its user and purpose by the HMAC key material, so a stored hash is useless for
+another account or purpose. The plaintext leaves this module only towards the email job.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import delete, func, select, update
+
+from moviesx.extensions import db
+from moviesx.models import CodeFailure, OneTimeCode, User
+from moviesx.services.clock import utcnow
+
+VERIFICATION = "verification"
+RESET = "reset"
+MAX_ATTEMPTS = 5
+MAX_DAILY_FAILURES = 20
+FAILURE_WINDOW = timedelta(hours=24)
+
+
+def _digest(user_id: int, purpose: str, code: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, f"{user_id}:{purpose}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def issue(user: User, purpose: str) -> str:
+    """A fresh code replacing any outstanding one of this purpose (attempts reset); the caller commits."""
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    now = utcnow()
+    expires_at = now + timedelta(seconds=current_app.config["CODE_TTL_SECONDS"])
+    row = db.session.scalar(select(OneTimeCode).where(OneTimeCode.user_id == user.id, OneTimeCode.purpose == purpose))
+    if row is None:
+        row = OneTimeCode(user_id=user.id, purpose=purpose)
+        db.session.add(row)
+    row.code_hash = _digest(user.id, purpose, code)
+    row.expires_at = expires_at
+    row.attempts = 0
+    row.created_at = now
+    return code
+
+
+def discard(user: User, purpose: str) -> None:
+    """Forget the outstanding code of this purpose, if any; the caller commits."""
+    db.session.execute(delete(OneTimeCode).where(OneTimeCode.user_id == user.id, OneTimeCode.purpose == purpose))
+
+
+def as_submitted(value: object) -> str | None:
+    """The submission as a string: JSON integers become their decimal string; other types match nothing."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value)
+    return value if isinstance(value, str) else None
+
+
+def is_locked(user: User, purpose: str) -> bool:
+    """20 wrong submissions within 24 hours lock the account and purpose until 24 h after the first."""
+    since = utcnow() - FAILURE_WINDOW
+    failures = db.session.scalar(
+        select(func.count())
+        .select_from(CodeFailure)
+        .where(CodeFailure.user_id == user.id, CodeFailure.purpose == purpose, CodeFailure.created_at > since)
+    )
+    return failures >= MAX_DAILY_FAILURES
+
+
+def matches(user: User, purpose: str, submitted: object) -> bool:
+    """Whether `submitted` is the outstanding, unexpired, unlocked code.
+
+    Every comparison first reserves one of the code's attempts with an atomic UPDATE, so concurrent
+    guesses never get more than MAX_ATTEMPTS comparisons. A wrong guess is committed at once (with a
+    CodeFailure row); a right one leaves the reservation in the open transaction: the caller either
+    `consume`s the code and commits, or rolls back, which gives the attempt back.
+    """
+    if is_locked(user, purpose):
+        return False
+    now = utcnow()
+    reserved = db.session.execute(
+        update(OneTimeCode)
+        .where(
+            OneTimeCode.user_id == user.id,
+            OneTimeCode.purpose == purpose,
+            OneTimeCode.attempts < MAX_ATTEMPTS,
+            OneTimeCode.expires_at > now,
+        )
+        .values(attempts=OneTimeCode.attempts + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not reserved:
+        return False
+    stored = db.session.scalar(
+        select(OneTimeCode.code_hash).where(OneTimeCode.user_id == user.id, OneTimeCode.purpose == purpose)
+    )
+    code = as_submitted(submitted)
+    if stored is not None and code is not None and hmac.compare_digest(stored, _digest(user.id, purpose, code)):
+        return True
+    _record_failure(user, purpose, now)
+    return False
+
+
+def _record_failure(user: User, purpose: str, now) -> None:
+    db.session.execute(
+        delete(CodeFailure).where(
+            CodeFailure.user_id == user.id, CodeFailure.purpose == purpose, CodeFailure.created_at <= now - FAILURE_WINDOW
+        )
+    )
+    db.session.add(CodeFailure(user_id=user.id, purpose=purpose, created_at=now))
+    db.session.commit()
+
+
+def consume(user: User, purpose: str) -> None:
+    """Single use: a matched code is deleted in the caller's transaction."""
+    discard(user, purpose)
