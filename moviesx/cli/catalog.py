@@ -1,3 +1,24 @@
-"""`catalog` commands (filled in by their domain)."""
+"""`catalog import FILE.json` (API.md 10.2)."""
 
-commands: list = []
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from moviesx.services.catalog_import import CatalogImportError, import_file
+
+catalog = AppGroup("catalog", help="Manage the catalogue.")
+commands = [catalog]
+
+
+@catalog.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+def import_catalog(file: str) -> None:
+    """Upsert genres, platforms, awards, persons and movies from a JSON file, all or nothing."""
+    try:
+        tallies = import_file(file)
+    except CatalogImportError as exc:
+        click.echo(str(exc), err=True)
+        raise SystemExit(1) from None
+    for kind, tally in tallies.items():
+        click.echo(f"{kind}: {tally.created} created, {tally.updated} updated")
