@@ -1,3 +1,26 @@
-"""`movielens` commands (filled in by their domain)."""
+"""`movielens import DIR` (API.md 10.3)."""
 
-commands: list = []
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from moviesx.services.movielens import MovieLensError, import_dataset, read_dataset
+
+movielens = AppGroup("movielens", help="MovieLens data.")
+commands = [movielens]
+
+
+@movielens.command("import")
+@click.argument("directory", type=click.Path(file_okay=False))
+def import_movielens(directory: str) -> None:
+    """Upsert MovieLens-100k genres, movies, users and ratings (classic or atomic layout)."""
+    try:
+        dataset = read_dataset(directory)
+    except (MovieLensError, OSError) as exc:
+        click.echo(str(exc), err=True)
+        raise SystemExit(1) from None
+    report = import_dataset(dataset)
+    click.echo(f"layout: {dataset.layout}")
+    for line in report.lines():
+        click.echo(line)
