@@ -40,7 +40,10 @@ lint: install
 bench: install
 	@echo "See bench/README.md for the benchmarks and what they need."
 
+# Message ids are the English strings of API.md; `translate()` and `error()` mark them.
 translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k translate -k error:2 -k gettext -o moviesx/translations/messages.pot .
+	$(BIN)/pybabel update -i moviesx/translations/messages.pot -d moviesx/translations --no-fuzzy-matching
 	$(BIN)/pybabel compile -d moviesx/translations
 
 clean:

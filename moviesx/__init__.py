@@ -44,6 +44,7 @@ def configure_http(app: Flask) -> None:
     from moviesx.http.converters import register_converters
 
     app.url_map.strict_slashes = False
+    app.url_map.merge_slashes = False
     register_converters(app)
     app.json.ensure_ascii = False
     app.json.sort_keys = False

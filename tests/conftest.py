@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import contextlib
+import shutil
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 import tests.support.backends  # noqa: F401 - cleans the environment before any app is built
 from tests.support.backends import SqliteTemplate, backends, check_postgres, postgres_url, redis_url
+
+
+@event.listens_for(Engine, "connect")
+def _fast_sqlite(dbapi_connection, connection_record) -> None:
+    """Tests do not need durability: skip fsync on SQLite files."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        dbapi_connection.execute("PRAGMA synchronous=OFF")
+
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-hs256"
 
@@ -61,19 +72,6 @@ def postgres_schema():
     return url
 
 
-@pytest.fixture(params=backends())
-def database_url(request, tmp_path):
-    if request.param == "sqlite":
-        return request.getfixturevalue("sqlite_template").copy_to(tmp_path / "test.db")
-    return request.getfixturevalue("postgres_schema")
-
-
-@pytest.fixture
-def app_config(tmp_path, database_url):
-    """Tests may edit this dict before the first use of `app`."""
-    return base_config(tmp_path, database_url)
-
-
 class BufferedClient(FlaskClient):
     """Reads and closes every response, as a server does, so jobs deferred to response close run."""
 
@@ -82,22 +80,88 @@ class BufferedClient(FlaskClient):
         return super().open(*args, **kwargs)
 
 
-@pytest.fixture
-def app(app_config):
-    from moviesx import create_app
-    from moviesx.extensions import cache, db
+@pytest.fixture(scope="session")
+def shared_dir(tmp_path_factory):
+    """Media, cache and SQLite files shared by the reusable apps of one test session."""
+    return tmp_path_factory.mktemp("shared")
 
-    application = create_app(app_config)
-    application.test_client_class = BufferedClient
+
+@pytest.fixture(params=backends())
+def backend(request):
+    if request.param == "postgresql":
+        request.getfixturevalue("postgres_schema")
+    return request.param
+
+
+@pytest.fixture
+def database_url(request, backend, shared_dir):
+    if backend == "sqlite":
+        return f"sqlite:///{shared_dir / 'test.db'}"
+    return request.getfixturevalue("postgres_schema")
+
+
+@pytest.fixture
+def app_config(shared_dir, database_url):
+    """The config of this test's app. Change it in a fixture that runs before `app` to get an app of your own."""
+    return base_config(shared_dir, database_url)
+
+
+# One app per backend is built once and reset between tests: building an app (routes, OpenAPI document) costs
+# far more than a test. Tests that change `app_config` or are marked `fresh_app` (e.g. to add routes) get a new one.
+_REUSABLE_APPS: dict[str, object] = {}
+
+
+@pytest.fixture
+def app(request, app_config, backend, shared_dir, sqlite_template, database_url):
+    from moviesx import create_app
+    from moviesx.extensions import db
+
+    pristine = base_config(shared_dir, database_url)
+    fresh = request.node.get_closest_marker("fresh_app") is not None or app_config != pristine
+    if fresh:
+        config = dict(app_config)
+        if backend == "sqlite" and config["SQLALCHEMY_DATABASE_URI"].endswith(str(shared_dir / "test.db")):
+            config["SQLALCHEMY_DATABASE_URI"] = sqlite_template.copy_to(request.getfixturevalue("tmp_path") / "test.db")
+        application = create_app(config)
+        application.test_client_class = BufferedClient
+    else:
+        application = _REUSABLE_APPS.get(backend)
+        if application is None:
+            application = create_app(app_config)
+            application.test_client_class = BufferedClient
+            _REUSABLE_APPS[backend] = application
+            application.extensions["tests_pristine_config"] = dict(application.config)
     with application.app_context():
-        if db.engine.dialect.name == "postgresql":
-            _empty_tables(db)
-        cache.clear()
-        yield application
-        db.session.remove()
-        if db.engine.dialect.name == "postgresql":
-            _empty_tables(db)
-        db.engine.dispose()
+        _reset_state(application, backend, sqlite_template, fresh)
+        try:
+            yield application
+        finally:
+            db.session.remove()
+            if backend == "postgresql":
+                _empty_tables(db)
+            db.engine.dispose()
+            if not fresh:
+                application.config.clear()
+                application.config.update(application.extensions["tests_pristine_config"])
+
+
+def _reset_state(application, backend, sqlite_template, fresh) -> None:
+    """A clean database, cache, rate-limit storage and media folder for the test."""
+    from moviesx.extensions import cache, db, limiter
+    from moviesx.services.media import install_default_images
+
+    db.session.remove()
+    db.engine.dispose()
+    if backend == "postgresql":
+        _empty_tables(db)
+    elif not fresh:
+        target = application.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+        shutil.copyfile(sqlite_template.path, target)
+    cache.clear()
+    limiter.storage.reset()
+    media = Path(application.config["MEDIA_ROOT"])
+    shutil.rmtree(media, ignore_errors=True)
+    install_default_images(application)
 
 
 def _empty_tables(db) -> None:
