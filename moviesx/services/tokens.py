@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
+import uuid
 from datetime import UTC, timedelta
 
 import jwt as pyjwt
 from flask import current_app
-from flask_jwt_extended import create_access_token, create_refresh_token
 from sqlalchemy.exc import IntegrityError
 
 from moviesx.extensions import db
@@ -46,20 +46,25 @@ def _user_claims(user: User, token_type: str) -> dict:
     }
 
 
+def _encode(user: User, token_type: str, lifetime: timedelta) -> str:
+    """HS256 compact JWT; `iat`/`exp` come from the application clock so an injected clock drives tokens too."""
+    issued_at = math.floor(to_timestamp(utcnow()))
+    claims = {
+        **_user_claims(user, token_type),
+        "sub": str(user.id),
+        "jti": uuid.uuid4().hex,
+        "iat": issued_at,
+        "exp": issued_at + int(lifetime.total_seconds()),
+    }
+    return pyjwt.encode(claims, current_app.config["SECRET_KEY"], algorithm="HS256", headers={"typ": "JWT"})
+
+
 def issue_access(user: User) -> str:
-    return create_access_token(
-        identity=str(user.id),
-        additional_claims=_user_claims(user, "access"),
-        expires_delta=timedelta(minutes=current_app.config["JWT_ACCESS_MINUTES"]),
-    )
+    return _encode(user, "access", timedelta(minutes=current_app.config["JWT_ACCESS_MINUTES"]))
 
 
 def issue_pair(user: User) -> dict[str, str]:
-    refresh = create_refresh_token(
-        identity=str(user.id),
-        additional_claims=_user_claims(user, "refresh"),
-        expires_delta=timedelta(days=current_app.config["JWT_REFRESH_DAYS"]),
-    )
+    refresh = _encode(user, "refresh", timedelta(days=current_app.config["JWT_REFRESH_DAYS"]))
     return {"refresh": refresh, "access": issue_access(user)}
 
 
@@ -73,13 +78,22 @@ def decode(token: str, expected_type: str) -> dict:
             token,
             current_app.config["SECRET_KEY"],
             algorithms=["HS256"],
-            options={"require": ["exp"], "verify_iat": False, "verify_nbf": False, "verify_sub": False},
-            leeway=0,
+            options={
+                "require": ["exp"],
+                "verify_exp": False,
+                "verify_iat": False,
+                "verify_nbf": False,
+                "verify_sub": False,
+                "verify_jti": False,
+            },
         )
-    except pyjwt.ExpiredSignatureError:
-        raise TokenRejected("expired") from None
     except (pyjwt.PyJWTError, ValueError, TypeError):
         raise TokenRejected("invalid") from None
+    expires = claims.get("exp")
+    if not isinstance(expires, (int, float)) or isinstance(expires, bool):
+        raise TokenRejected("invalid")
+    if expires <= to_timestamp(utcnow()):  # no leeway; checked on the application clock
+        raise TokenRejected("expired")
     if claims.get("token_type") != expected_type:
         raise TokenRejected("wrong_type" if isinstance(claims.get("token_type"), str) else "invalid")
     for name, kind in _CLAIM_TYPES.items():
