@@ -28,6 +28,8 @@ class MovieList(TimestampMixin, db.Model):
 
     user = relationship("User")
     items = relationship("MovieListItem", cascade="all, delete-orphan", order_by="MovieListItem.position", passive_deletes=True)
+    # Live movies in list order, read-only: write membership through MovieListItem (services.lists).
+    movies = relationship("Movie", secondary="movie_list_items", order_by="MovieListItem.position", viewonly=True)
 
 
 class MovieListItem(db.Model):

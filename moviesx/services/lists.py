@@ -1,0 +1,317 @@
+"""Movie lists: who may see them (API.md 6.2), writing them (5.4) and intelligent fill (6.7).
+
+Privacy in one sentence: the owner sees every list, a friend of the owner sees `P` and `F`, anyone
+else sees `P`; an invisible list is indistinguishable from a missing one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from moviesx.extensions import db
+from moviesx.http.errors import APIError, error, translate
+from moviesx.http.language import DEFAULT_LANGUAGE, active_language
+from moviesx.models import Genre, Movie, MovieList, MovieListItem, MovieTranslation, Person, User
+from moviesx.models.lists import MAX_MOVIES_PER_LIST, PRIVACY_CODES
+from moviesx.models.sql import contains_folded
+from moviesx.services.clock import utcnow
+from moviesx.services.friends import are_friends, friend_ids
+from moviesx.services.slugify import slugify
+
+NOT_VISIBLE = "This movies list doesn't exist or you're not allowed to see it"
+DUPLICATE_NAME = "A movie list with this name already exists."
+LIST_FULL = "A list can hold at most 1000 movies"
+INTELLIGENT_SIZE = 50
+SLUG_LENGTH = 128
+
+
+def not_visible(status: int = 404) -> APIError:
+    """The privacy error `L`: 404 for a missing or invisible list, 403 for a visible list of someone else."""
+    return error(status, NOT_VISIBLE)
+
+
+def list_slug(name: str) -> str:
+    return slugify(name)[:SLUG_LENGTH]
+
+
+# --- Privacy -----------------------------------------------------------------------------------
+
+
+def visible_privacities(viewer: User, owner: User) -> tuple[str, ...]:
+    """The privacy codes of `owner`'s lists that `viewer` may see."""
+    if viewer.id == owner.id:
+        return PRIVACY_CODES
+    if owner.is_active and are_friends(viewer.id, owner.id):
+        return ("P", "F")
+    return ("P",) if owner.is_active else ()
+
+
+def can_see(viewer: User, movie_list: MovieList) -> bool:
+    return movie_list.privacity in visible_privacities(viewer, movie_list.user)
+
+
+def visible_to(viewer_id: int) -> ColumnElement[bool]:
+    """SQL criterion on MovieList: the caller's own lists, public lists and friends' `F` lists (active owners)."""
+    active_owners = select(User.id).where(User.is_active.is_(True))
+    return or_(
+        MovieList.user_id == viewer_id,
+        and_(MovieList.privacity == "P", MovieList.user_id.in_(active_owners)),
+        and_(MovieList.privacity == "F", MovieList.user_id.in_(friend_ids(viewer_id))),
+    )
+
+
+def list_load_options() -> list:
+    """Everything a MovieList dump touches, in a constant number of queries."""
+    return [selectinload(MovieList.user), selectinload(MovieList.movies).load_only(Movie.id, Movie.slug)]
+
+
+def own_lists(user: User) -> Select:
+    """All of the user's lists, id ascending."""
+    return select(MovieList).where(MovieList.user_id == user.id).order_by(MovieList.id).options(*list_load_options())
+
+
+def visible_lists_for(viewer: User, owner: User) -> Select:
+    """`owner`'s lists that `viewer` may see (unordered; the caller orders)."""
+    return (
+        select(MovieList)
+        .where(MovieList.user_id == owner.id, MovieList.privacity.in_(visible_privacities(viewer, owner)))
+        .options(*list_load_options())
+    )
+
+
+def searchable_lists(viewer: User, query: str | None) -> Select:
+    """Every list visible to `viewer` whose name contains `query` (case-insensitive), id ascending."""
+    stmt = select(MovieList).where(visible_to(viewer.id))
+    if query:
+        stmt = stmt.where(contains_folded(MovieList.name, query))
+    return stmt.order_by(MovieList.id).options(*list_load_options())
+
+
+def visible_list_or_404(viewer: User, owner: User, slug: str) -> MovieList:
+    """`owner`'s list `slug` when `viewer` may see it, else the privacy 404."""
+    movie_list = db.session.scalar(visible_lists_for(viewer, owner).where(MovieList.slug == slug))
+    if movie_list is None:
+        raise not_visible()
+    return movie_list
+
+
+def owned_list_or_404(viewer: User, owner: User, slug: str) -> MovieList:
+    """The list for PUT and DELETE: anyone but the owner gets the privacy 404, visible list or not."""
+    if viewer.id != owner.id:
+        raise not_visible()
+    return visible_list_or_404(viewer, owner, slug)
+
+
+def reload(movie_list: MovieList) -> MovieList:
+    """The list fresh from the database with its dump relations loaded."""
+    stmt = select(MovieList).where(MovieList.id == movie_list.id).options(*list_load_options())
+    return db.session.scalars(stmt.execution_options(populate_existing=True)).one()
+
+
+# --- Writing lists -----------------------------------------------------------------------------
+
+
+@dataclass
+class FillCriteria:
+    """Resolved `genres[]`, `celebrities[]` and `friends[]` of an intelligent list."""
+
+    genre_ids: list[int] = field(default_factory=list)
+    celebrity_ids: list[int] = field(default_factory=list)
+    friend_ids: list[int] = field(default_factory=list)
+
+
+def _ensure_unique(owner: User, slug: str, *, exclude_id: int | None = None) -> None:
+    if _slug_taken(owner.id, slug, exclude_id):
+        raise duplicate_name()
+
+
+def duplicate_name() -> APIError:
+    return APIError(400, {"__all__": [translate(DUPLICATE_NAME)]})
+
+
+def _slug_taken(owner_id: int, slug: str, exclude_id: int | None) -> bool:
+    criteria = [MovieList.user_id == owner_id, MovieList.slug == slug]
+    if exclude_id is not None:
+        criteria.append(MovieList.id != exclude_id)
+    return bool(db.session.scalar(select(exists().where(*criteria))))
+
+
+def _commit_or_duplicate(owner_id: int, slug: str, exclude_id: int | None = None) -> None:
+    """Commit; a concurrent list with the same slug surfaces as the duplicate-name 400, never a 500."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        if _slug_taken(owner_id, slug, exclude_id):
+            raise duplicate_name() from None
+        raise
+
+
+def _first_missing(wanted: Sequence[str], found: set[str]) -> str | None:
+    return next((value for value in wanted if value not in found), None)
+
+
+def resolve_fill_criteria(owner: User, genres: Sequence[str], celebrities: Sequence[str], friends: Sequence[str]) -> FillCriteria:
+    """Genre and person slugs and friends' usernames to ids; the first bad value is a 400 (genres first)."""
+    genre_rows = db.session.execute(select(Genre.slug, Genre.id).where(Genre.slug.in_(genres))).all() if genres else []
+    missing = _first_missing(genres, {slug for slug, _ in genre_rows})
+    if missing is not None:
+        raise error(400, "Genre `{value}` does not exist", value=missing)
+    person_rows = (
+        db.session.execute(select(Person.slug, Person.id).where(Person.slug.in_(celebrities))).all() if celebrities else []
+    )
+    missing = _first_missing(celebrities, {slug for slug, _ in person_rows})
+    if missing is not None:
+        raise error(400, "Celebrity `{value}` does not exist", value=missing)
+    friend_rows = (
+        db.session.execute(
+            select(User.username, User.id).where(User.username.in_(friends), User.id.in_(friend_ids(owner.id)))
+        ).all()
+        if friends
+        else []
+    )
+    missing = _first_missing(friends, {username for username, _ in friend_rows})
+    if missing is not None:
+        raise error(400, "Friend `{value}` is not in your list", value=missing)
+    by_slug = dict(genre_rows)
+    by_person = dict(person_rows)
+    by_username = dict(friend_rows)
+    return FillCriteria(
+        genre_ids=[by_slug[slug] for slug in genres],
+        celebrity_ids=[by_person[slug] for slug in celebrities],
+        friend_ids=[by_username[name] for name in friends],
+    )
+
+
+def recommended_movie_ids(owner: User, criteria: FillCriteria) -> list[int]:
+    """The §6.7 pipeline for a list of 50 (owned by services.recommendations)."""
+    from moviesx.services.recommendations import recommend
+
+    return recommend(
+        owner,
+        limit=INTELLIGENT_SIZE,
+        genre_ids=criteria.genre_ids or None,
+        celebrity_ids=criteria.celebrity_ids,
+        friend_ids=criteria.friend_ids,
+    )
+
+
+def create_list(
+    owner: User,
+    data: dict,
+    *,
+    intelligent: bool = False,
+    genres: Sequence[str] = (),
+    celebrities: Sequence[str] = (),
+    friends: Sequence[str] = (),
+) -> MovieList:
+    """Create a list from a validated body; `intelligent` fills it from the §6.7 pipeline.
+
+    Every check (uniqueness, then genres, celebrities and friends) runs before anything is written.
+    """
+    slug = list_slug(data["name"])
+    _ensure_unique(owner, slug)
+    movie_ids: list[int] = []
+    if intelligent:
+        movie_ids = recommended_movie_ids(owner, resolve_fill_criteria(owner, genres, celebrities, friends))
+    movie_list = MovieList(
+        user_id=owner.id,
+        name=data["name"],
+        slug=slug,
+        description=data.get("description", ""),
+        privacity=data["privacity"],
+    )
+    movie_list.items = [MovieListItem(movie_id=movie_id, position=position) for position, movie_id in enumerate(movie_ids)]
+    db.session.add(movie_list)
+    _commit_or_duplicate(owner.id, slug)
+    return reload(movie_list)
+
+
+def update_list(movie_list: MovieList, data: dict) -> MovieList:
+    """PUT: name and privacity replace, description only when sent; the slug follows the name."""
+    slug = list_slug(data["name"])
+    _ensure_unique(movie_list.user, slug, exclude_id=movie_list.id)
+    movie_list.name = data["name"]
+    movie_list.slug = slug
+    movie_list.privacity = data["privacity"]
+    if "description" in data:
+        movie_list.description = data["description"]
+    movie_list.updated_at = utcnow()
+    _commit_or_duplicate(movie_list.user_id, slug, movie_list.id)
+    return reload(movie_list)
+
+
+def delete_list(movie_list: MovieList) -> None:
+    db.session.delete(movie_list)
+    db.session.commit()
+
+
+# --- Membership --------------------------------------------------------------------------------
+
+
+def _lock(movie_list: MovieList) -> None:
+    """Serialise membership changes of one list (positions and the 1000 cap stay exact on PostgreSQL)."""
+    db.session.execute(select(MovieList.id).where(MovieList.id == movie_list.id).with_for_update())
+
+
+def _has_movie(movie_list: MovieList, movie: Movie) -> bool:
+    return bool(
+        db.session.scalar(
+            select(exists().where(MovieListItem.movie_list_id == movie_list.id, MovieListItem.movie_id == movie.id))
+        )
+    )
+
+
+def add_movie(movie_list: MovieList, movie: Movie) -> MovieList:
+    """Append `movie` at the end; already there is a no-op; a full list is a 400."""
+    _lock(movie_list)
+    if _has_movie(movie_list, movie):
+        db.session.rollback()
+        return reload(movie_list)
+    size, last = db.session.execute(
+        select(func.count(), func.max(MovieListItem.position)).where(MovieListItem.movie_list_id == movie_list.id)
+    ).one()
+    if size >= MAX_MOVIES_PER_LIST:
+        db.session.rollback()
+        raise error(400, LIST_FULL)
+    db.session.add(MovieListItem(movie_list_id=movie_list.id, movie_id=movie.id, position=(last + 1) if size else 0))
+    movie_list.updated_at = utcnow()
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same movie added concurrently: the later request is the usual no-op
+        db.session.rollback()
+    return reload(movie_list)
+
+
+def remove_movie(movie_list: MovieList, movie: Movie) -> None:
+    """Remove `movie` if present (positions of the others are kept, so is their order)."""
+    _lock(movie_list)
+    item = db.session.get(MovieListItem, (movie_list.id, movie.id))
+    if item is None:
+        db.session.rollback()
+        return
+    db.session.delete(item)
+    movie_list.updated_at = utcnow()
+    db.session.commit()
+
+
+def list_movies(movie_list: MovieList, query: str | None, options: Sequence = ()) -> Select:
+    """The list's live movies in list order, optionally those whose base or translated title contains `query`."""
+    stmt = (
+        select(Movie).join(MovieListItem, MovieListItem.movie_id == Movie.id).where(MovieListItem.movie_list_id == movie_list.id)
+    )
+    if query:
+        matches = contains_folded(Movie.title, query)
+        language = active_language()
+        if language != DEFAULT_LANGUAGE:
+            translated = select(MovieTranslation.movie_id).where(
+                MovieTranslation.language == language, contains_folded(MovieTranslation.title, query)
+            )
+            matches = or_(matches, Movie.id.in_(translated))
+        stmt = stmt.where(matches)
+    return stmt.order_by(MovieListItem.position, Movie.id).options(*options)
