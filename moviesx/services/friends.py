@@ -232,7 +232,12 @@ def suggestions_page(user_id: int, *, limit: int, last_id: int | None) -> tuple[
     """
     counts = common_friend_counts(user_id)
     base = select(User, counts.c.common_friends).join(counts, counts.c.user_id == User.id).where(User.is_active.is_(True))
-    count = db.session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    count = (
+        db.session.scalar(
+            select(func.count()).select_from(counts).join(User, User.id == counts.c.user_id).where(User.is_active.is_(True))
+        )
+        or 0
+    )
     if not count:
         return [], False, 0
     stmt = base.order_by(counts.c.common_friends.desc(), User.id.asc())
