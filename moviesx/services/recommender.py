@@ -246,7 +246,7 @@ def note_rating_change() -> None:
     if threshold <= 0:
         return
     try:
-        changes = cache.inc(CHANGES_KEY)
+        changes = cache.cache.inc(CHANGES_KEY)
     except Exception:  # noqa: BLE001 - a cache outage must not break a rating
         log.exception("Could not count a rating change")
         return
