@@ -235,7 +235,11 @@ def check(kind: Kind, obj, data: dict[str, Any], *, skip: Iterable[str] = ()) ->
 
     Fields in `skip` already failed validation and are not checked again.
     """
-    skip = set(skip)
+    with db.session.no_autoflush:
+        return _check(kind, obj, data, set(skip))
+
+
+def _check(kind: Kind, obj, data: dict[str, Any], skip: set[str]) -> tuple[dict[str, str], dict[str, str]]:
     messages: dict[str, str] = {}
     unknown: dict[str, str] = {}
     slug = target_slug(kind, obj, data)
@@ -268,10 +272,20 @@ def apply(kind: Kind, obj, data: dict[str, Any], images: dict[str, CheckedImage 
 
     `images` maps file fields to a checked image, or to None to reset to the default.
     """
+    with db.session.no_autoflush:
+        return _apply(kind, obj, data, images)
+
+
+def _apply(kind: Kind, obj, data: dict[str, Any], images: dict[str, CheckedImage | None]) -> Outcome:
     created = obj is None
     outcome = Outcome(obj=None, created=created, changed=created)
     if created:
         obj = kind.model()
+        for key, relation in kind.relations.items():
+            if relation.link is None:
+                setattr(obj, key, [])
+        if kind.translation_model is not None:
+            obj.translations = []
         db.session.add(obj)
     slug = target_slug(kind, None if created else obj, data)
     scalars = {key: value for key, value in data.items() if key not in kind.relations and key != "translations"}
@@ -287,7 +301,7 @@ def apply(kind: Kind, obj, data: dict[str, Any], images: dict[str, CheckedImage 
     for key, relation in kind.relations.items():
         if key in data:
             rows, _missing = resolve_slugs(relation.model, data[key])
-            outcome.changed |= _replace_relation(obj, key, relation, rows)
+            outcome.changed |= _replace_relation(obj, key, relation, rows, created=created)
     if "translations" in data:
         outcome.changed |= _upsert_translations(kind, obj, data["translations"])
     for key, image in images.items():
@@ -297,14 +311,17 @@ def apply(kind: Kind, obj, data: dict[str, Any], images: dict[str, CheckedImage 
     return outcome
 
 
-def _replace_relation(obj, key: str, relation: Relation, rows: list) -> bool:
-    current = list(getattr(obj, key))
-    if [row.id for row in current] == [row.id for row in rows]:
+def _replace_relation(obj, key: str, relation: Relation, rows: list, *, created: bool) -> bool:
+    current = [row.id for row in ([] if created else getattr(obj, key))]
+    wanted = [row.id for row in rows]
+    unchanged = current == wanted if relation.link is not None else set(current) == set(wanted)
+    if unchanged:
         return False
     if relation.link is None:
         setattr(obj, key, rows)
     else:
-        db.session.execute(delete(relation.link).where(relation.link.c.movie_id == obj.id))
+        if not created:
+            db.session.execute(delete(relation.link).where(relation.link.c.movie_id == obj.id))
         if rows:
             db.session.execute(
                 insert(relation.link),

@@ -1,0 +1,500 @@
+"""`seed demo` (API.md 10.1): deterministic synthetic data, upserted so that a repeated run changes nothing.
+
+The catalogue is built as a catalogue document and written through `catalog_import` (same validation,
+translations and image handling); users and their social data are written directly, each row only
+when its natural key is missing.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+from flask import current_app
+from PIL import Image
+from sqlalchemy import select
+
+from moviesx.extensions import db
+from moviesx.models import (
+    AWARD_CATEGORIES,
+    EMOJIS,
+    PRIVACY_CODES,
+    Comment,
+    FriendRequest,
+    Friendship,
+    Movie,
+    MovieList,
+    MovieListItem,
+    Platform,
+    Rating,
+    Reaction,
+    Review,
+    User,
+)
+from moviesx.services.catalog_import import import_document
+from moviesx.services.clock import utcnow
+from moviesx.services.passwords import hash_password
+from moviesx.services.slugify import slugify
+
+LANGS = ("en", "es", "fr", "de")
+
+GENRES = [
+    ("Action", "Acción", "Action", "Action"),
+    ("Adventure", "Aventura", "Aventure", "Abenteuer"),
+    ("Animation", "Animación", "Animation", "Animation"),
+    ("Comedy", "Comedia", "Comédie", "Komödie"),
+    ("Crime", "Crimen", "Policier", "Krimi"),
+    ("Documentary", "Documental", "Documentaire", "Dokumentarfilm"),
+    ("Drama", "Drama", "Drame", "Drama"),
+    ("Family", "Familia", "Familial", "Familie"),
+    ("Fantasy", "Fantasía", "Fantastique", "Fantasy"),
+    ("History", "Historia", "Histoire", "Historie"),
+    ("Horror", "Terror", "Horreur", "Horror"),
+    ("Music", "Música", "Musique", "Musik"),
+    ("Mystery", "Misterio", "Mystère", "Mystery"),
+    ("Romance", "Romance", "Romance", "Liebesfilm"),
+    ("Science Fiction", "Ciencia ficción", "Science-fiction", "Science-Fiction"),
+    ("Thriller", "Suspense", "Thriller", "Thriller"),
+    ("War", "Bélica", "Guerre", "Kriegsfilm"),
+    ("Western", "Western", "Western", "Western"),
+]
+PLATFORMS = [
+    ("Netflix", "https://www.netflix.com", "#e50914"),
+    ("Prime Video", "https://www.primevideo.com", "#00a8e1"),
+    ("Disney+", "https://www.disneyplus.com", "#113ccf"),
+    ("Max", "https://www.max.com", "#002be7"),
+    ("Apple TV+", "https://tv.apple.com", "#111111"),
+    ("Filmin", "https://www.filmin.es", "#ff3c00"),
+]
+ADJECTIVES = [
+    ("Silent", "silenciosa", "silencieuse", "Stille"),
+    ("Last", "última", "dernière", "Letzte"),
+    ("Golden", "dorada", "dorée", "Goldene"),
+    ("Hidden", "oculta", "cachée", "Verborgene"),
+    ("Broken", "rota", "brisée", "Zerbrochene"),
+    ("Endless", "infinita", "infinie", "Endlose"),
+    ("Frozen", "helada", "gelée", "Gefrorene"),
+    ("Burning", "ardiente", "brûlante", "Brennende"),
+    ("Secret", "secreta", "secrète", "Geheime"),
+    ("Distant", "lejana", "lointaine", "Ferne"),
+    ("Wild", "salvaje", "sauvage", "Wilde"),
+    ("Lost", "perdida", "perdue", "Verlorene"),
+]
+NOUNS = [
+    ("Night", "La noche", "La nuit", "Nacht"),
+    ("River", "La corriente", "La rivière", "Strömung"),
+    ("City", "La ciudad", "La ville", "Stadt"),
+    ("Road", "La carretera", "La route", "Straße"),
+    ("Island", "La isla", "L'île", "Insel"),
+    ("Summer", "La estación", "La saison", "Jahreszeit"),
+    ("Frontier", "La frontera", "La frontière", "Grenze"),
+    ("Melody", "La melodía", "La mélodie", "Melodie"),
+    ("Promise", "La promesa", "La promesse", "Verheißung"),
+    ("Mirror", "La imagen", "La glace", "Spiegelung"),
+    ("Storm", "La tormenta", "La tempête", "Sturmflut"),
+    ("Garden", "La huerta", "La roseraie", "Gartenwelt"),
+    ("Tower", "La torre", "La tour", "Turmspitze"),
+]
+SYNOPSES = (
+    "{a} and {b} cross paths when an unexpected discovery changes their lives forever.",
+    "{a} y {b} se cruzan cuando un descubrimiento inesperado cambia sus vidas para siempre.",
+    "{a} et {b} se croisent lorsqu'une découverte inattendue change leur vie à jamais.",
+    "{a} und {b} begegnen sich, als eine unerwartete Entdeckung ihr Leben für immer verändert.",
+)
+BIOGRAPHIES = (
+    "{name} is a performer and filmmaker known for intense, understated work.",
+    "{name} es intérprete y cineasta, conocido por un trabajo intenso y contenido.",
+    "{name} est interprète et cinéaste, connu pour un travail intense et retenu.",
+    "{name} ist Darsteller und Filmemacher, bekannt für intensive, zurückhaltende Arbeit.",
+)
+FIRST_NAMES = [
+    "Ada",
+    "Bruno",
+    "Carmen",
+    "Dmitri",
+    "Elena",
+    "Farid",
+    "Greta",
+    "Hugo",
+    "Inés",
+    "Jonas",
+    "Kira",
+    "Luca",
+    "Marta",
+    "Nils",
+    "Olga",
+    "Pablo",
+    "Quinn",
+    "Rosa",
+    "Samir",
+    "Tilda",
+    "Ugo",
+    "Vera",
+    "Walt",
+    "Yara",
+]
+LAST_NAMES = [
+    "Alvarez",
+    "Berg",
+    "Costa",
+    "Dumont",
+    "Eriksen",
+    "Fischer",
+    "García",
+    "Hoffmann",
+    "Ivanova",
+    "Jensen",
+    "Klein",
+    "Lefèvre",
+    "Moreau",
+    "Novak",
+    "Ortega",
+    "Petit",
+    "Quiroga",
+    "Rossi",
+    "Schmidt",
+    "Torres",
+]
+REVIEW_TEXTS = [
+    ("Loved it", "A beautiful film from start to finish."),
+    ("Not for me", "It dragged in the middle."),
+    ("Solid", "Good performances and a clever script."),
+    ("Masterpiece", "I will watch it again soon."),
+]
+COMMENTS = ["Totally agree!", "I saw it differently.", "Great point.", "The ending surprised me too.", "Which scene?"]
+
+
+@dataclass
+class SeedOptions:
+    users: int = 25
+    movies: int = 150
+    ratings: int = 1500
+    password: str = "moviesx-demo-2024"
+    seed: int = 42
+
+
+@dataclass
+class SeedReport:
+    counts: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    def lines(self) -> list[str]:
+        return [f"{kind}: {created} created, {updated} updated" for kind, (created, updated) in self.counts.items()]
+
+
+def _png(path: Path, colour: tuple[int, int, int], size: tuple[int, int]) -> str:
+    """A solid-colour PNG, written only when missing (the same bytes every run)."""
+    if not path.exists():
+        buffer = io.BytesIO()
+        Image.new("RGB", size, colour).save(buffer, format="PNG")
+        path.write_bytes(buffer.getvalue())
+    return str(path)
+
+
+def _colour(rng: random.Random) -> tuple[int, int, int]:
+    return (rng.randrange(40, 220), rng.randrange(40, 220), rng.randrange(40, 220))
+
+
+def build_catalogue(options: SeedOptions, image_dir: Path) -> dict:
+    """The demo catalogue as a catalogue document (API.md 10.2) with generated local images."""
+    rng = random.Random(options.seed)
+    image_dir.mkdir(parents=True, exist_ok=True)
+    genres = [
+        {
+            "slug": slugify(en),
+            "name": en,
+            "translations": {lang: {"name": name} for lang, name in zip(LANGS[1:], rest, strict=True)},
+        }
+        for en, *rest in GENRES
+    ]
+    platforms = [
+        {
+            "slug": slugify(name),
+            "name": name,
+            "url": url,
+            "image": _png(image_dir / f"platform-{slugify(name)}.png", tuple(int(c[i : i + 2], 16) for i in (1, 3, 5)), (64, 64)),
+        }
+        for name, url, c in PLATFORMS
+    ]
+    awards = [
+        {"slug": slugify(f"{label} 2024"), "name": f"{label} 2024", "category": code, "date": "2024-03-10"}
+        for code, label in AWARD_CATEGORIES.items()
+    ]
+    award_slugs = [award["slug"] for award in awards]
+    person_count = max(10, options.movies // 2)
+    persons = []
+    for index in range(person_count):
+        name = f"{FIRST_NAMES[index % len(FIRST_NAMES)]} {LAST_NAMES[(index * 7 + index // len(FIRST_NAMES)) % len(LAST_NAMES)]}"
+        slug = f"{slugify(name)}-{index + 1}"
+        born = date(1940, 1, 1) + timedelta(days=rng.randrange(0, 60 * 365))
+        persons.append(
+            {
+                "slug": slug,
+                "name": name,
+                "gender": rng.choice([0, 1, 2, 3]),
+                "birthday": born.isoformat(),
+                "deathday": None,
+                "biography": BIOGRAPHIES[0].format(name=name),
+                "translations": {lang: {"biography": BIOGRAPHIES[i].format(name=name)} for i, lang in enumerate(LANGS) if i},
+                "awards": [rng.choice(award_slugs)] if rng.random() < 0.1 else [],
+                "image": _png(image_dir / f"person-{slug}.png", _colour(rng), (40, 50)),
+            }
+        )
+    movies, seen = [], set()
+    for index in range(options.movies):
+        adjective, noun = ADJECTIVES[index % len(ADJECTIVES)], NOUNS[(index // len(ADJECTIVES) + index) % len(NOUNS)]
+        titles = [
+            f"The {adjective[0]} {noun[0]}",
+            f"{noun[1]} {adjective[1]}",
+            f"{noun[2]} {adjective[2]}",
+            f"Die {adjective[3]} {noun[3]}",
+        ]
+        base_titles, number = titles, 1
+        while slugify(titles[0]) in seen:
+            number += 1
+            titles = [f"{title} {number}" for title in base_titles]
+        slug = slugify(titles[0])
+        seen.add(slug)
+        cast = rng.sample(persons, k=min(len(persons), rng.randint(2, 4)))
+        a, b = cast[0]["name"], cast[1]["name"]
+        released = date(1970, 1, 1) + timedelta(days=rng.randrange(0, 54 * 365))
+        movies.append(
+            {
+                "slug": slug,
+                "title": titles[0],
+                "synopsis": SYNOPSES[0].format(a=a, b=b),
+                "release_date": released.isoformat(),
+                "popularity": round(rng.uniform(0, 100), 1),
+                "genres": [g["slug"] for g in rng.sample(genres, k=rng.randint(1, 3))],
+                "platforms": [p["slug"] for p in rng.sample(platforms, k=rng.randint(0, 2))],
+                "awards": [rng.choice(award_slugs)] if rng.random() < 0.12 else [],
+                "actors": [p["slug"] for p in cast],
+                "directors": [rng.choice(persons)["slug"]],
+                "cover": _png(image_dir / f"cover-{slug}.png", _colour(rng), (60, 90)),
+                "translations": {
+                    lang: {"title": titles[i], "synopsis": SYNOPSES[i].format(a=a, b=b)} for i, lang in enumerate(LANGS) if i
+                },
+            }
+        )
+    return {"genres": genres, "platforms": platforms, "awards": awards, "persons": persons, "movies": movies}
+
+
+def seed_demo(options: SeedOptions) -> SeedReport:
+    """Upsert the demo catalogue, users and social data; deterministic for a given seed."""
+    report = SeedReport()
+    image_dir = Path(current_app.instance_path) / "demo-images" / str(options.seed)
+    document = build_catalogue(options, image_dir)
+    tallies = import_document(document, image_dir)
+    for kind, tally in tallies.items():
+        report.counts[kind] = (tally.created, tally.updated)
+    rng = random.Random(options.seed + 1)
+    users = _users(options, rng, report)
+    slugs = [movie["slug"] for movie in document["movies"]]
+    by_slug = {movie.slug: movie for movie in db.session.scalars(select(Movie).where(Movie.slug.in_(slugs)))}
+    movies = [by_slug[slug] for slug in slugs if slug in by_slug]
+    _friendships(users, rng, report)
+    ratings = _ratings(users, movies, options.ratings, rng, report)
+    reviews = _reviews(ratings, rng, report)
+    comments = _comments(users, reviews, rng, report)
+    _reactions(users, reviews, comments, rng, report)
+    _lists(users, movies, rng, report)
+    db.session.commit()
+    return report
+
+
+def _users(options: SeedOptions, rng: random.Random, report: SeedReport) -> list[User]:
+    names = [f"demo_{index:03d}" for index in range(1, options.users + 1)]
+    existing = {user.username: user for user in db.session.scalars(select(User).where(User.username.in_(names)))}
+    platforms = db.session.scalars(select(Platform).order_by(Platform.id)).all()
+    password_hash = None
+    created = 0
+    users = []
+    for index, name in enumerate(names):
+        chosen = rng.sample(platforms, k=min(len(platforms), rng.randint(1, 3)))
+        user = existing.get(name)
+        if user is None:
+            password_hash = password_hash or hash_password(options.password)
+            user = User(
+                username=name,
+                email=f"{name}@demo.moviesx.local",
+                first_name=FIRST_NAMES[index % len(FIRST_NAMES)],
+                last_name=LAST_NAMES[index % len(LAST_NAMES)],
+                bio=f"Demo user number {index + 1}.",
+                verified=True,
+                boarded=True,
+                preferred_language=LANGS[index % len(LANGS)],
+                password_hash=password_hash,
+                platforms=chosen,
+            )
+            db.session.add(user)
+            created += 1
+        users.append(user)
+    db.session.flush()
+    report.counts["users"] = (created, 0)
+    return users
+
+
+def _friendships(users: list[User], rng: random.Random, report: SeedReport) -> None:
+    ids = [user.id for user in users]
+    existing = set(db.session.execute(select(FriendRequest.pair_low, FriendRequest.pair_high)).tuples())
+    created = 0
+    for user_id in ids:
+        for other in rng.sample(ids, k=min(len(ids), 3)):
+            low, high = sorted((user_id, other))
+            if low == high or (low, high) in existing:
+                continue
+            existing.add((low, high))
+            db.session.add_all(
+                [
+                    Friendship(user_id=low, friend_id=high),
+                    Friendship(user_id=high, friend_id=low),
+                    FriendRequest(from_user_id=user_id, to_user_id=other, pair_low=low, pair_high=high, status="A"),
+                ]
+            )
+            created += 1
+    db.session.flush()
+    report.counts["friendships"] = (created, 0)
+
+
+RATING_WEIGHTS = (5, 10, 25, 35, 25)  # 1..5 stars, skewed towards 3-5
+
+
+def _ratings(users: list[User], movies: list[Movie], wanted: int, rng: random.Random, report: SeedReport) -> list[Rating]:
+    """Up to `wanted` distinct (user, movie) ratings; existing pairs keep their value."""
+    if not users or not movies:
+        report.counts["ratings"] = (0, 0)
+        return []
+    user_ids = [user.id for user in users]
+    existing = {
+        (rating.user_id, rating.movie_id): rating
+        for rating in db.session.scalars(select(Rating).where(Rating.user_id.in_(user_ids)))
+    }
+    chosen: dict[tuple[int, int], int] = {}
+    for _ in range(min(wanted, len(users) * len(movies))):
+        pair = (rng.choice(user_ids), rng.choice(movies).id)
+        stars = rng.choices(range(1, 6), weights=RATING_WEIGHTS)[0]
+        chosen.setdefault(pair, stars)
+    now = utcnow()
+    created = 0
+    result = []
+    for (user_id, movie_id), stars in chosen.items():
+        rating = existing.get((user_id, movie_id))
+        if rating is None:
+            rating = Rating(user_id=user_id, movie_id=movie_id, rating=stars, created_at=now, updated_at=now)
+            db.session.add(rating)
+            created += 1
+        result.append(rating)
+    db.session.flush()
+    report.counts["ratings"] = (created, 0)
+    return result
+
+
+def _reviews(ratings: list[Rating], rng: random.Random, report: SeedReport) -> list[Review]:
+    existing = (
+        {
+            (review.user_id, review.movie_id): review
+            for review in db.session.scalars(select(Review).where(Review.user_id.in_({r.user_id for r in ratings})))
+        }
+        if ratings
+        else {}
+    )
+    created, result = 0, []
+    for rating in ratings:
+        if rng.random() >= 0.2:
+            continue
+        title, content = rng.choice(REVIEW_TEXTS)
+        review = existing.get((rating.user_id, rating.movie_id))
+        if review is None:
+            review = Review(
+                user_id=rating.user_id, movie_id=rating.movie_id, title=title, content=content, is_positive=rating.rating >= 3
+            )
+            db.session.add(review)
+            created += 1
+        result.append(review)
+    db.session.flush()
+    report.counts["reviews"] = (created, 0)
+    return result
+
+
+def _comments(users: list[User], reviews: list[Review], rng: random.Random, report: SeedReport) -> list[Comment]:
+    review_ids = [review.id for review in reviews]
+    existing = (
+        {
+            (c.review_id, c.user_id, c.parent_id, c.content): c
+            for c in db.session.scalars(select(Comment).where(Comment.review_id.in_(review_ids)))
+        }
+        if review_ids
+        else {}
+    )
+    created, result = 0, []
+
+    def upsert(review_id: int, user_id: int, parent_id: int | None, content: str) -> Comment:
+        nonlocal created
+        comment = existing.get((review_id, user_id, parent_id, content))
+        if comment is None:
+            comment = Comment(review_id=review_id, user_id=user_id, parent_id=parent_id, content=content)
+            db.session.add(comment)
+            db.session.flush()
+            existing[(review_id, user_id, parent_id, content)] = comment
+            created += 1
+        result.append(comment)
+        return comment
+
+    for review in reviews:
+        if rng.random() >= 0.5:
+            continue
+        first = upsert(review.id, rng.choice(users).id, None, rng.choice(COMMENTS))
+        if rng.random() < 0.4:
+            upsert(review.id, rng.choice(users).id, first.id, rng.choice(COMMENTS))
+    report.counts["comments"] = (created, 0)
+    return result
+
+
+def _reactions(users: list[User], reviews: list[Review], comments: list[Comment], rng: random.Random, report: SeedReport) -> None:
+    existing = {(r.user_id, r.review_id, r.comment_id, r.emoji) for r in db.session.scalars(select(Reaction))}
+    codes = list(EMOJIS)
+    created = 0
+    targets = [(review.id, None) for review in reviews] + [(None, comment.id) for comment in comments]
+    for review_id, comment_id in targets:
+        if rng.random() >= 0.6:
+            continue
+        for _ in range(rng.randint(1, 3)):
+            key = (rng.choice(users).id, review_id, comment_id, rng.choice(codes))
+            if key in existing:
+                continue
+            existing.add(key)
+            db.session.add(Reaction(user_id=key[0], review_id=review_id, comment_id=comment_id, emoji=key[3]))
+            created += 1
+    db.session.flush()
+    report.counts["reactions"] = (created, 0)
+
+
+LIST_THEMES = ("Favourites", "Watch later", "Weekend picks", "Classics", "Hidden gems", "Family night")
+
+
+def _lists(users: list[User], movies: list[Movie], rng: random.Random, report: SeedReport) -> None:
+    existing = {(lst.user_id, lst.slug) for lst in db.session.scalars(select(MovieList))}
+    created = items = 0
+    counter = 0
+    for user in users:
+        for _ in range(rng.randint(1, 2)):
+            theme = LIST_THEMES[counter % len(LIST_THEMES)]
+            privacity = PRIVACY_CODES[counter % len(PRIVACY_CODES)]
+            counter += 1
+            picks = rng.sample(movies, k=min(len(movies), rng.randint(3, 8)))
+            slug = slugify(theme)
+            if (user.id, slug) in existing:
+                continue
+            existing.add((user.id, slug))
+            movie_list = MovieList(
+                user_id=user.id, name=theme, slug=slug, description=f"{theme} of {user.username}", privacity=privacity
+            )
+            movie_list.items = [MovieListItem(movie_id=movie.id, position=index) for index, movie in enumerate(picks)]
+            db.session.add(movie_list)
+            created += 1
+            items += len(picks)
+    db.session.flush()
+    report.counts["movie lists"] = (created, 0)
+    report.counts["list items"] = (items, 0)
