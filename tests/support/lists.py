@@ -27,8 +27,8 @@ class Cast:
         return getattr(self, role)
 
 
-@pytest.fixture
-def cast(app) -> Cast:
+@pytest.fixture(name="cast")
+def cast_fixture(app) -> Cast:
     owner, friend, fof, stranger = (UserFactory(username=name) for name in ("owner", "friend", "fof", "stranger"))
     make_friends(owner, friend)
     make_friends(friend, fof)
