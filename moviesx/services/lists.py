@@ -21,6 +21,7 @@ from moviesx.models.lists import MAX_MOVIES_PER_LIST, PRIVACY_CODES
 from moviesx.models.sql import contains_folded
 from moviesx.services.clock import utcnow
 from moviesx.services.friends import are_friends, friend_ids
+from moviesx.services.recommendations import recommend
 from moviesx.services.slugify import slugify
 
 NOT_VISIBLE = "This movies list doesn't exist or you're not allowed to see it"
@@ -190,8 +191,6 @@ def resolve_fill_criteria(owner: User, genres: Sequence[str], celebrities: Seque
 
 def recommended_movie_ids(owner: User, criteria: FillCriteria) -> list[int]:
     """The §6.7 pipeline for a list of 50 (owned by services.recommendations)."""
-    from moviesx.services.recommendations import recommend
-
     return recommend(
         owner,
         limit=INTELLIGENT_SIZE,
