@@ -1,0 +1,110 @@
+"""The translator service (API.md 6.8) against a local DeepL stand-in."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from moviesx.services.translator import CACHE_SECONDS, translate
+from tests.support.deepl_stub import DeepLStub
+
+
+@pytest.fixture
+def deepl():
+    with DeepLStub() as stub:
+        yield stub
+
+
+@pytest.fixture
+def deepl_app(app_config, deepl):
+    app_config.update(DEEPL_API_KEY="test-key", DEEPL_SERVER_URL=deepl.url)
+    return app_config
+
+
+def test_success_uses_deepl_targets_and_auto_detection(deepl_app, app, deepl):
+    assert translate("Hello", "es") == "[ES] Hello"
+    assert translate("Hello", "en") == "[EN-US] Hello"
+    assert translate("Hello", "fr") == "[FR] Hello"
+    assert translate("Hello", "de") == "[DE] Hello"
+    assert [call["target_lang"] for call in deepl.calls] == ["ES", "EN-US", "FR", "DE"]
+    assert all("source_lang" not in call for call in deepl.calls)
+    assert deepl.calls[0]["auth"] == "DeepL-Auth-Key test-key"
+    assert deepl.calls[0]["text"] == ["Hello"]
+
+
+def test_cache_hit_does_not_call_the_server(deepl_app, app, deepl):
+    assert translate("Cached text", "de") == "[DE] Cached text"
+    assert translate("Cached text", "de") == "[DE] Cached text"
+    assert len(deepl.calls) == 1
+    assert translate("Cached text", "fr") == "[FR] Cached text"
+    assert len(deepl.calls) == 2
+
+
+def test_cache_entries_last_thirty_days(redis_app_config, deepl):
+    redis_app_config.update(DEEPL_API_KEY="test-key", DEEPL_SERVER_URL=deepl.url)
+    from redis import Redis
+
+    from moviesx import create_app
+
+    application = create_app(redis_app_config)
+    with application.app_context():
+        assert translate("Keep me", "es") == "[ES] Keep me"
+    client = Redis.from_url(redis_app_config["REDIS_URL"])
+    keys = client.keys("moviesx:translation:*")
+    assert len(keys) == 1
+    assert CACHE_SECONDS == 30 * 24 * 3600
+    assert CACHE_SECONDS - 60 <= client.ttl(keys[0]) <= CACHE_SECONDS
+
+
+def test_failure_returns_the_original_and_is_not_cached(deepl_app, app, deepl):
+    deepl.fail_with = 500
+    assert translate("Fragile", "es") == "Fragile"
+    assert len(deepl.calls) == 1  # no retries with backoff
+    deepl.fail_with = None
+    assert translate("Fragile", "es") == "[ES] Fragile"
+    assert len(deepl.calls) == 2
+
+
+def test_quota_exceeded_returns_the_original(deepl_app, app, deepl):
+    deepl.fail_with = 456
+    assert translate("Quota", "fr") == "Quota"
+
+
+def test_unsupported_language_returns_the_original(deepl_app, app, deepl):
+    assert translate("Ciao", "it") == "Ciao"
+    assert deepl.calls == []
+
+
+def test_null_and_blank_are_returned_as_they_are(deepl_app, app, deepl):
+    assert translate(None, "es") is None
+    assert translate("", "es") == ""
+    assert translate("  \n", "es") == "  \n"
+    assert deepl.calls == []
+
+
+def test_no_key_means_no_translator(app, deepl):
+    assert app.config["DEEPL_API_KEY"] is None
+    assert translate("Hello", "es") == "Hello"
+    assert deepl.calls == []
+
+
+def test_unreachable_server_returns_the_original(app_config):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    app_config.update(DEEPL_API_KEY="test-key", DEEPL_SERVER_URL=f"http://127.0.0.1:{port}")
+    from moviesx import create_app
+
+    application = create_app(app_config)
+    with application.app_context():
+        assert translate("Nobody home", "es") == "Nobody home"
+
+
+def test_a_plugged_translator_is_used(app):
+    class Upper:
+        def translate(self, text, target_language):
+            return f"{target_language}:{text.upper()}"
+
+    app.extensions["translator"] = Upper()
+    assert translate("quiet", "fr") == "fr:QUIET"
