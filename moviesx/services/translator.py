@@ -68,7 +68,7 @@ def translate(text: str | None, target_language: str) -> str | None:
     if text is None or not text.strip():
         return text
     key = _cache_key(text, target_language)
-    cached = cache.get(key)
+    cached = _cache_call(cache.get, key)
     if cached is not None:
         return cached
     translator = configured_translator()
@@ -81,5 +81,14 @@ def translate(text: str | None, target_language: str) -> str | None:
         return text
     if not isinstance(result, str):
         return text
-    cache.set(key, result, timeout=CACHE_SECONDS)
+    _cache_call(cache.set, key, result, timeout=CACHE_SECONDS)
     return result
+
+
+def _cache_call(method, *args, **kwargs):
+    """A cache outage costs a translator call, never the request."""
+    try:
+        return method(*args, **kwargs)
+    except Exception:  # noqa: BLE001 - any cache backend error
+        log.warning("Translation cache unavailable", exc_info=True)
+        return None

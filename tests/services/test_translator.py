@@ -108,3 +108,20 @@ def test_a_plugged_translator_is_used(app):
 
     app.extensions["translator"] = Upper()
     assert translate("quiet", "fr") == "fr:QUIET"
+
+
+def test_a_cache_outage_still_translates(app_config, deepl):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    app_config.update(
+        DEEPL_API_KEY="test-key",
+        DEEPL_SERVER_URL=deepl.url,
+        CACHE_TYPE="RedisCache",
+        CACHE_REDIS_URL=f"redis://127.0.0.1:{port}/0",
+    )
+    from moviesx import create_app
+
+    application = create_app(app_config)
+    with application.app_context():
+        assert translate("Still works", "es") == "[ES] Still works"
