@@ -23,6 +23,7 @@ from tests.support.catalog import (
     add_genre_translation,
     add_movie_translation,
     award_json,
+    bulk_catalogue,
     genre_json,
     movie_json,
     platform_json,
@@ -231,23 +232,17 @@ def test_search_by_the_callers_stars_unseen_and_reviews(as_user, user):
 
 
 def test_search_query_count_does_not_grow_with_page_size(as_user, user, count_queries):
-    genres = [GenreFactory() for _ in range(3)]
-    platform, award, person = PlatformFactory(), AwardFactory(), PersonFactory()
-    for n in range(60):
-        movie = MovieFactory(slug=f"m{n}")
-        link_movie(movie, genres=genres, platforms=[platform], awards=[award], actors=[person], directors=[person])
-        add_movie_translation(movie, "es", title=f"Película {n}")
-    db.session.commit()
+    bulk_catalogue(55)
     client = as_user(user)
-    counts = []
-    for limit in (5, 50):
-        with count_queries() as counter:
-            assert len(client.get(f"/api/movies/searching/?limit={limit}&genres=genre-x&name=").get_json()["results"]) == 0
-        with count_queries() as counter:
-            body = client.get(f"/api/movies/searching/?limit={limit}").get_json()
-        assert len(body["results"]) == limit
-        counts.append(counter.count)
-    assert counts[0] == counts[1]
+    client.get("/api/movies/searching/")  # warm-up: the caller is loaded
+    for query in ("", "&genres=bulk-genre-0&celebrities=star&name=bulk&stars=3"):
+        counts = []
+        for limit in (5, 50):
+            with count_queries() as counter:
+                body = client.get(f"/api/movies/searching/?limit={limit}{query}").get_json()
+            assert len(body["results"]) == (limit if not query else 0)
+            counts.append(counter.count)
+        assert counts[0] == counts[1]
 
 
 def test_search_and_detail_in_two_languages_with_award_and_genre(as_user, linked_movie):

@@ -88,3 +88,48 @@ def person_json(person, *, biography=None, awards=()) -> dict:
 def soft_delete(obj) -> None:
     obj.delete()
     db.session.commit()
+
+
+def bulk_catalogue(count: int = 55) -> dict:
+    """`count` genres, platforms, awards, persons and movies, all linked and translated, in one commit.
+
+    For query-count tests: every nested array and translation a dump touches is non-empty. The person
+    `star` acts in and directs every movie.
+    """
+    from datetime import date
+
+    genres = [models.Genre(name=f"Bulk genre {n}", slug=f"bulk-genre-{n}") for n in range(count)]
+    platforms = [models.Platform(name=f"Bulk platform {n}", slug=f"bulk-platform-{n}") for n in range(count)]
+    awards = [models.Award(name=f"Bulk award {n}", slug=f"bulk-award-{n}", category="BP") for n in range(count)]
+    star = models.Person(name="Star", slug="star", awards=awards[:2])
+    persons = [models.Person(name=f"P{n:03d}", slug=f"p{n:03d}", awards=awards[:2]) for n in range(count)]
+    movies = [
+        models.Movie(
+            title=f"Bulk movie {n}",
+            slug=f"bulk-movie-{n}",
+            synopsis="S",
+            release_date=date(2000, 1, 1 + n % 28),
+            genres=genres[:2],
+            platforms=platforms[:2],
+            awards=awards[:2],
+        )
+        for n in range(count)
+    ]
+    db.session.add_all([*genres, *platforms, *awards, star, *persons, *movies])
+    db.session.flush()
+    for index, person in enumerate(persons):
+        db.session.add(models.PersonTranslation(person_id=person.id, language="es", biography=f"Bio {index}"))
+    for genre in genres:
+        db.session.add(models.GenreTranslation(genre_id=genre.id, language="es", name=f"{genre.name} es"))
+    links = []
+    for index, movie in enumerate(movies):
+        db.session.add(models.MovieTranslation(movie_id=movie.id, language="es", title=f"Película {index}"))
+        links.append((movie.id, persons[index].id))
+    for table in (models.movie_actors, models.movie_directors):
+        db.session.execute(
+            table.insert(),
+            [{"movie_id": m, "person_id": p, "position": 1} for m, p in links]
+            + [{"movie_id": movie.id, "person_id": star.id, "position": 0} for movie in movies],
+        )
+    db.session.commit()
+    return {"genres": genres, "persons": persons, "movies": movies, "star": star}
