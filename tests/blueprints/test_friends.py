@@ -382,3 +382,21 @@ def test_concurrent_accepts_answer_already_friends(as_user, pair):
     assert response.get_json() == {"status": "Already friends"}
     db.session.expire_all()
     assert len(friendship_rows()) == 2
+
+
+def test_friend_request_status_label_is_translated(as_user, app):
+    me = UserFactory(preferred_language="fr")
+    send(as_user, UserFactory(), me)
+    body = as_user(me).get("/api/users/friend-requests/").get_json()
+    assert [item["status"] for item in body["results"]] == ["En attente"]
+
+
+def test_methods_not_listed_are_405(as_user, pair):
+    alice, bob = pair
+    response = as_user(alice).put("/api/users/friends/")
+    assert response.status_code == 405
+    assert response.get_json() == {"error": "Method not allowed"}
+    assert {"GET", "DELETE"} <= {m.strip() for m in response.headers["Allow"].split(",")}
+    response = as_user(alice).get(f"/api/users/{bob.username}/friend-requests/")
+    assert response.status_code == 405
+    assert {m.strip() for m in response.headers["Allow"].split(",")} >= {"POST", "DELETE"}
