@@ -12,6 +12,7 @@ import threading
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -150,7 +151,7 @@ def positive_ratings() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if not rows:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty, empty
-    data = np.asarray(rows, dtype=np.int64)
+    data = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=3 * len(rows)).reshape(-1, 3)
     return data[:, 0], data[:, 1], data[:, 2]
 
 
