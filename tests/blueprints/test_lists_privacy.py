@@ -52,37 +52,19 @@ def test_detail(as_user, scene, privacy, role):
     if sees(privacy, role):
         assert response.status_code == 200
         assert response.get_json() == list_body(lists[privacy], [inside])
-    else:
-        assert response.status_code == 404
-        assert response.get_json() == NOT_VISIBLE
-
-
-@pytest.mark.parametrize(("privacy", "role"), [(p, r) for p, r in MATRIX if not sees(p, r)])
-@pytest.mark.parametrize(("method", "suffix"), [("GET", ""), ("GET", "movies/searching/"), ("POST", "{movie}/")])
-def test_invisible_is_exactly_missing(as_user, scene, privacy, role, method, suffix):
-    cast, lists, inside, _ = scene
-    suffix = suffix.format(movie=inside.slug)
-    missing = as_user(cast[role]).open(method, f"/api/movies-lists/owner/no-such-list/{suffix}")
-
-    response = as_user(cast[role]).open(method, list_path(lists[privacy], suffix))
-
-    assert (response.status_code, response.get_json(), response.headers.get("Allow")) == (
-        missing.status_code,
-        missing.get_json(),
-        missing.headers.get("Allow"),
-    )
+        return
+    assert response.status_code == 404
     assert response.get_json() == NOT_VISIBLE
-
-
-@pytest.mark.parametrize(("privacy", "role"), MATRIX)
-def test_user_lists(as_user, cast, privacy, role):
-    movie_list = make_list(cast.owner, privacity=privacy)
-
-    response = as_user(cast[role]).get("/api/movies-lists/owner/")
-
-    assert response.status_code == 200
-    expected = [list_body(movie_list)] if sees(privacy, role) else []
-    assert response.get_json() == {"results": expected, "next_last_id": None, "count": len(expected)}
+    # Invisible is exactly missing, on every single-list route.
+    for method, suffix in [("GET", ""), ("GET", "movies/searching/"), ("POST", f"{inside.slug}/"), ("DELETE", "")]:
+        missing = as_user(cast[role]).open(method, f"/api/movies-lists/owner/no-such-list/{suffix}")
+        hidden = as_user(cast[role]).open(method, list_path(lists[privacy], suffix))
+        assert (hidden.status_code, hidden.get_json(), hidden.headers.get("Allow")) == (
+            missing.status_code,
+            missing.get_json(),
+            missing.headers.get("Allow"),
+        )
+        assert hidden.get_json() == NOT_VISIBLE
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -99,14 +81,16 @@ def test_user_lists_count_and_cursor_skip_invisible_lists(as_user, cast, role):
 
 
 @pytest.mark.parametrize(("privacy", "role"), MATRIX)
-def test_list_search(as_user, scene, privacy, role):
-    cast, lists, inside, _ = scene
+def test_user_lists_and_list_search(as_user, cast, privacy, role):
+    movie_list = make_list(cast.owner, name=f"Secret {privacy}", privacity=privacy)
+    expected = [list_body(movie_list)] if sees(privacy, role) else []
 
-    response = as_user(cast[role]).get(f"/api/movies-lists/searching/?query=secret {privacy}")
+    per_user = as_user(cast[role]).get("/api/movies-lists/owner/")
+    search = as_user(cast[role]).get(f"/api/movies-lists/searching/?query=secret {privacy}")
 
-    assert response.status_code == 200
-    expected = [list_body(lists[privacy], [inside])] if sees(privacy, role) else []
-    assert response.get_json() == page(expected)
+    assert (per_user.status_code, search.status_code) == (200, 200)
+    assert per_user.get_json() == {"results": expected, "next_last_id": None, "count": len(expected)}
+    assert search.get_json() == page(expected)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -142,38 +126,37 @@ def test_movies_in_list_search(as_user, scene, privacy, role):
         assert response.get_json() == NOT_VISIBLE
 
 
-@pytest.mark.parametrize("method", ["POST", "DELETE"])
 @pytest.mark.parametrize(("privacy", "role"), MATRIX)
-def test_add_and_remove_movie(as_user, scene, privacy, role, method):
+def test_add_and_remove_movie(as_user, scene, privacy, role):
+    """Also the order of checks: the list (404 L), then the movie (generic 404), then ownership (403 L)."""
     cast, lists, inside, outside = scene
-    target = outside if method == "POST" else inside
+    movie_list = lists[privacy]
+    movie_404 = {
+        "error": "Not Found",
+        "message": "The requested resource was not found.",
+        "model": "Movie",
+        "lookup_value": "no-such-movie",
+    }
+    for method in ("POST", "DELETE"):
+        response = as_user(cast[role]).open(method, list_path(movie_list, "no-such-movie/"))
+        expected = movie_404 if sees(privacy, role) else NOT_VISIBLE
+        assert (response.status_code, response.get_json()) == (404, expected), method
 
-    response = as_user(cast[role]).open(method, list_path(lists[privacy], f"{target.slug}/"))
+    added = as_user(cast[role]).post(list_path(movie_list, f"{outside.slug}/"))
+    after_add = slugs_in_db(movie_list.id)
+    removed = as_user(cast[role]).delete(list_path(movie_list, f"{inside.slug}/"))
+    after_remove = slugs_in_db(movie_list.id)
 
     if role == "owner":
-        assert response.status_code == 200
-        expected = [inside.slug, outside.slug] if method == "POST" else []
-        assert slugs_in_db(lists[privacy].id) == expected
-        if method == "DELETE":
-            assert response.get_json() == {"success": True}
+        assert (added.status_code, added.get_json()["movies"]) == (200, [f"http://localhost/api/movies/{s}/" for s in after_add])
+        assert after_add == [inside.slug, outside.slug]
+        assert (removed.status_code, removed.get_json()) == (200, {"success": True})
+        assert after_remove == [outside.slug]
         return
-    assert response.status_code == (403 if sees(privacy, role) else 404)
-    assert response.get_json() == NOT_VISIBLE
-    assert slugs_in_db(lists[privacy].id) == [inside.slug]
-
-
-@pytest.mark.parametrize("method", ["POST", "DELETE"])
-@pytest.mark.parametrize(("privacy", "role"), MATRIX)
-def test_membership_checks_the_list_before_the_movie_and_the_movie_before_ownership(as_user, scene, privacy, role, method):
-    cast, lists, _, _ = scene
-
-    response = as_user(cast[role]).open(method, list_path(lists[privacy], "no-such-movie/"))
-
-    if sees(privacy, role):
-        assert response.status_code == 404
-        assert response.get_json()["model"] == "Movie"
-    else:
-        assert response.get_json() == NOT_VISIBLE
+    status = 403 if sees(privacy, role) else 404
+    for response in (added, removed):
+        assert (response.status_code, response.get_json()) == (status, NOT_VISIBLE)
+    assert after_add == after_remove == [inside.slug]
 
 
 @pytest.mark.parametrize(("privacy", "role"), MATRIX)
