@@ -567,3 +567,19 @@ def test_head_works_like_get(as_user, me):
 
     assert response.status_code == 200
     assert response.data == b""
+
+
+def test_single_list_routes_run_a_constant_number_of_queries_whatever_the_list_size(as_user, count_queries, me):
+    movies = MovieFactory.create_batch(52)
+    small = make_list(me, name="Small", slug="small", movies=movies[:5])
+    large = make_list(me, name="Large", slug="large", movies=movies[:50])
+    as_user(me).get(list_path(small))  # warm-up: the caller's row then sits in the shared test session
+
+    def measure(method: str, path: str) -> int:
+        with count_queries() as counter:
+            response = as_user(me).open(method, path)
+        assert response.status_code == 200, path
+        return counter.count
+
+    assert measure("GET", list_path(small)) == measure("GET", list_path(large))
+    assert measure("POST", list_path(small, f"{movies[50].slug}/")) == measure("POST", list_path(large, f"{movies[51].slug}/"))
