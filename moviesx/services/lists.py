@@ -37,6 +37,7 @@ def not_visible(status: int = 404) -> APIError:
 
 
 def list_slug(name: str) -> str:
+    """The slug of a list name (API.md 6.9), cut to the column's 128 characters."""
     return slugify(name)[:SLUG_LENGTH]
 
 
@@ -86,9 +87,9 @@ def visible_lists_for(viewer: User, owner: User) -> Select:
 
 
 def searchable_lists(viewer: User, query: str | None) -> Select:
-    """Every list visible to `viewer` whose name contains `query` (case-insensitive), id ascending."""
+    """Every list visible to `viewer` whose name contains `query` (case-insensitive; blank: all), id ascending."""
     stmt = select(MovieList).where(visible_to(viewer.id))
-    if query:
+    if query and query.strip():
         stmt = stmt.where(contains_folded(MovieList.name, query))
     return stmt.order_by(MovieList.id).options(*list_load_options())
 
@@ -304,7 +305,7 @@ def list_movies(movie_list: MovieList, query: str | None, options: Sequence = ()
     stmt = (
         select(Movie).join(MovieListItem, MovieListItem.movie_id == Movie.id).where(MovieListItem.movie_list_id == movie_list.id)
     )
-    if query:
+    if query and query.strip():
         matches = contains_folded(Movie.title, query)
         language = active_language()
         if language != DEFAULT_LANGUAGE:

@@ -583,3 +583,14 @@ def test_single_list_routes_run_a_constant_number_of_queries_whatever_the_list_s
 
     assert measure("GET", list_path(small)) == measure("GET", list_path(large))
     assert measure("POST", list_path(small, f"{movies[50].slug}/")) == measure("POST", list_path(large, f"{movies[51].slug}/"))
+
+
+def test_blank_queries_apply_no_filter(as_user, me):
+    first, second = MovieFactory(title="Alpha"), MovieFactory(title="Beta")
+    movie_list = make_list(me, name="Nospace", movies=[first, second])
+
+    lists_found = as_user(me).get("/api/movies-lists/searching/?query=%20%20").get_json()
+    movies_found = as_user(me).get(list_path(movie_list, "movies/searching/?query=%20")).get_json()
+
+    assert lists_found == page([list_body(movie_list, [first, second])])
+    assert [m["slug"] for m in movies_found["results"]] == [first.slug, second.slug]
