@@ -18,9 +18,13 @@ from tests.support.backends import SqliteTemplate, backends, check_postgres, pos
 
 @event.listens_for(Engine, "connect")
 def _fast_sqlite(dbapi_connection, connection_record) -> None:
-    """Tests do not need durability: skip fsync on SQLite files."""
-    if type(dbapi_connection).__module__.startswith("sqlite3"):
+    """Tests do not need durability: skip fsync on SQLite files and on PostgreSQL commits."""
+    module = type(dbapi_connection).__module__
+    if module.startswith("sqlite3"):
         dbapi_connection.execute("PRAGMA synchronous=OFF")
+    elif module.startswith("psycopg"):
+        dbapi_connection.execute("SET synchronous_commit TO off")
+        dbapi_connection.commit()
 
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-hs256"
@@ -137,7 +141,7 @@ def app(request, app_config, backend, shared_dir, sqlite_template, database_url)
             yield application
         finally:
             db.session.remove()
-            if backend == "postgresql":
+            if db.engine.dialect.name == "postgresql":
                 _empty_tables(db)
             db.engine.dispose()
             if not fresh:
@@ -152,7 +156,7 @@ def _reset_state(application, backend, sqlite_template, fresh) -> None:
 
     db.session.remove()
     db.engine.dispose()
-    if backend == "postgresql":
+    if db.engine.dialect.name == "postgresql":
         _empty_tables(db)
     elif not fresh:
         target = application.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
