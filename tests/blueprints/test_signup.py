@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import jwt
 import pytest
 from PIL import Image
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from moviesx.extensions import db
 from moviesx.models import OneTimeCode, User
@@ -280,3 +282,26 @@ def test_login_works_for_unverified_users_and_signup_time_tokens_stay_valid(clie
     assert me.get_json()["verified"] is False
     response = client.post("/api/auth/login/", json={"username": "alice_w", "password": PASSWORD})
     assert response.status_code == 200
+
+
+def test_concurrent_identical_signups_create_one_user(app):
+    """The unique indexes decide; the losers get the same 400 as a later request, never a 500."""
+    barrier = threading.Barrier(4)
+
+    def attempt(_):
+        client = app.test_client()
+        barrier.wait()
+        response = client.post("/api/auth/signup/", json=signup_body())
+        return response.status_code, response.get_json()
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(attempt, range(4)))
+    assert sorted(status for status, _ in results) == [200, 400, 400, 400]
+    for status, body in results:
+        if status == 400:
+            assert body == {
+                "username": ["A user with that username already exists."],
+                "email": ["User with this Email already exists."],
+            }
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(User)) == 1
