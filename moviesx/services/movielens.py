@@ -203,6 +203,23 @@ def clamp_rating(value: float) -> int:
     return min(5, max(1, math.floor(value + 0.5)))
 
 
+def bulk_insert(table, rows: list[dict]) -> None:
+    """Insert many rows in the session's transaction: COPY on PostgreSQL, batched executemany elsewhere."""
+    if not rows:
+        return
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql" and connection.dialect.driver == "psycopg":
+        columns = list(rows[0])
+        with connection.connection.driver_connection.cursor() as cursor:
+            names = ", ".join(f'"{name}"' for name in columns)
+            with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+                for row in rows:
+                    copy.write_row([row[name] for name in columns])
+        return
+    for start in range(0, len(rows), BATCH):
+        db.session.execute(insert(table), rows[start : start + BATCH])
+
+
 def import_dataset(dataset: Dataset) -> ImportReport:
     """Upsert genres, movies, users and ratings in one transaction."""
     report = ImportReport()
@@ -289,8 +306,7 @@ def _upsert_movies(movies: list[MLMovie], genre_ids: dict[str, int], report: Imp
             )
         elif row.title != title or row.release_date != movie.release_date or row.deleted_at is not None:
             to_update.append({"b_id": row.id, "title": title, "release_date": movie.release_date, "updated_at": now})
-    for start in range(0, len(to_insert), BATCH):
-        db.session.execute(insert(Movie.__table__), to_insert[start : start + BATCH])
+    bulk_insert(Movie.__table__, to_insert)
     if to_update:
         db.session.execute(
             update(Movie.__table__)
@@ -315,8 +331,7 @@ def _upsert_movies(movies: list[MLMovie], genre_ids: dict[str, int], report: Imp
             if ids[slug] in relinked
             for genre_id in sorted(genres)
         ]
-        for start in range(0, len(rows), BATCH):
-            db.session.execute(insert(movie_genres), rows[start : start + BATCH])
+        bulk_insert(movie_genres, rows)
     inserted = {row["slug"] for row in to_insert}
     updated = {row["b_id"] for row in to_update} | {ids[s] for s in wanted_genres if s not in inserted and ids[s] in relinked}
     report.tallies["movies"].created += len(to_insert)
@@ -361,8 +376,7 @@ def _upsert_users(user_ids: list[int], report: ImportReport) -> dict[int, int]:
         for name in usernames
         if name not in existing
     ]
-    for start in range(0, len(rows), BATCH):
-        db.session.execute(insert(User.__table__), rows[start : start + BATCH])
+    bulk_insert(User.__table__, rows)
     report.tallies["users"].created += len(rows)
     if rows:
         existing = {
@@ -401,8 +415,7 @@ def _upsert_ratings(ratings: list[MLRating], movie_ids: dict[int, int], user_ids
             )
         elif (found[1], found[2]) != (value, moment):
             to_update.append({"b_id": found[0], "rating": value, "created_at": moment, "updated_at": moment})
-    for start in range(0, len(to_insert), BATCH):
-        db.session.execute(insert(Rating.__table__), to_insert[start : start + BATCH])
+    bulk_insert(Rating.__table__, to_insert)
     if to_update:
         table = Rating.__table__
         db.session.execute(
