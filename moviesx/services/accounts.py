@@ -17,11 +17,11 @@ from moviesx.extensions import db
 from moviesx.http.errors import APIError, FieldErrors, error, translate
 from moviesx.models import LANGUAGES, Person, Platform, User
 from moviesx.schemas.accounts import SignupSchema
-from moviesx.schemas.fields import Str, is_email
+from moviesx.schemas.fields import Str, is_email, is_valid_text
 from moviesx.schemas.profile import ProfileUpdateSchema
 from moviesx.services import codes, cooldowns, mail, media
 from moviesx.services import users as user_rules
-from moviesx.services.passwords import password_problems
+from moviesx.services.passwords import hash_password, password_problems
 
 PASSWORDS_DO_NOT_MATCH = "Passwords do not match."
 MISSING_OBJECT = "Object with slug '{slug}' does not exist."
@@ -128,8 +128,7 @@ def signup(data: Mapping[str, Any], picture: FileStorage | None, language: str) 
         boarded=False,
         preferred_language=language if language in LANGUAGES else "en",
     )
-    user_rules.set_password(user, values["password"])
-    user.password_changed_at = None
+    user.password_hash = hash_password(values["password"])
     stored = _save_picture(image, user.username)
     user.picture = stored
     db.session.add(user)
@@ -204,7 +203,7 @@ def reset_password(body: Mapping[str, Any]) -> None:
     if any(key not in body for key in ("forgot_password_code", "new_password", "email")):
         raise error(400, "Missing required fields")
     email = body["email"]
-    user = user_rules.find_active_by_email(email) if isinstance(email, str) and email else None
+    user = user_rules.find_active_by_email(email) if is_valid_text(email) and email else None
     if user is None or not codes.matches(user, codes.RESET, body["forgot_password_code"]):
         raise error(400, "Invalid verification code")
     try:

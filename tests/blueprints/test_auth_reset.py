@@ -82,7 +82,7 @@ def test_forgot_password_email_then_reset_revokes_old_tokens(client, mail_config
 
 
 def test_unknown_or_invalid_email_gets_the_same_answer_and_no_mail(client, mail_config):
-    for email in ("nobody@example.com", "not an email"):
+    for email in ("nobody@example.com", "not an email", "nul\u0000@example.com"):
         response = client.get("/api/auth/forgot-password/", query_string={"email": email})
         assert response.status_code == 200
         assert response.get_json() == {"status": "Password reset email sent"}
@@ -166,7 +166,7 @@ def test_reset_body_shapes(client):
     }
     response = client.post("/api/auth/forgot-password/", data="nope", content_type="application/json")
     assert response.get_json() == {"error": "Invalid JSON body"}
-    for email in (None, 12, ["a@example.com"], ""):
+    for email in (None, 12, ["a@example.com"], "", "nul\u0000@example.com"):
         assert reset(client, email, "123456").get_json() == {"error": "Invalid verification code"}
 
 
