@@ -2,7 +2,8 @@
 
 `recommend()` runs a small constant number of SQL queries whatever the size of the catalogue: one count of the
 exclusions (model path only), one query that returns every candidate with its filters applied and its boosts computed,
-the cached rating aggregate (fallback path only) and, when needed, one padding query. Nothing per user is cached.
+the rating aggregate (fallback path only, shared and cached for 60 s) and, when needed, one padding query. Nothing per
+user is cached.
 """
 
 from __future__ import annotations
@@ -56,7 +57,6 @@ class _Filters:
 
     user_id: int
     today: date
-    platform_ids: tuple[int, ...]
     genre_ids: tuple[int, ...] | None
 
     def live_and_allowed(self) -> list:
@@ -67,8 +67,7 @@ class _Filters:
             ~Movie.id.in_(select(Rating.movie_id).where(Rating.user_id == self.user_id)),
             ~Movie.id.in_(select(UnseenMark.movie_id).where(UnseenMark.user_id == self.user_id)),
         ]
-        if self.platform_ids:
-            criteria.append(_platform_rule(self.platform_ids))
+        criteria.append(_platform_rule(self.user_id))
         if self.genre_ids is not None:
             criteria.append(_has_genre(self.genre_ids))
         return criteria
@@ -92,7 +91,6 @@ def recommend(
     filters = _Filters(
         user_id=user.id,
         today=today(),
-        platform_ids=tuple(db.session.scalars(_user_platform_ids(user.id))),
         genre_ids=None if genre_ids is None else tuple(genre_ids),
     )
     boosts = _boost_columns(user.id, tuple(celebrity_ids), None if friend_ids is None else tuple(friend_ids))
@@ -104,23 +102,21 @@ def recommend(
     return chosen
 
 
-def _user_platform_ids(user_id: int):
-    return (
+def _platform_rule(user_id: int):
+    """A user without platforms sees everything; otherwise movies on one of theirs or on no live platform at all."""
+    users_platforms = (
         select(user_platforms.c.platform_id)
         .join(Platform, Platform.id == user_platforms.c.platform_id)
         .where(user_platforms.c.user_id == user_id, Platform.deleted_at.is_(None))
     )
-
-
-def _platform_rule(platform_ids: tuple[int, ...]):
-    """On one of the user's platforms, or on no live platform at all."""
     on_live_platform = (
         select(movie_platforms.c.movie_id)
         .join(Platform, Platform.id == movie_platforms.c.platform_id)
         .where(movie_platforms.c.movie_id == Movie.id, Platform.deleted_at.is_(None))
     )
     return or_(
-        exists(on_live_platform.where(movie_platforms.c.platform_id.in_(platform_ids))),
+        ~exists(users_platforms),
+        exists(on_live_platform.where(movie_platforms.c.platform_id.in_(users_platforms))),
         ~exists(on_live_platform),
     )
 
