@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 from sqlalchemy import and_, exists, false, func, literal, or_, select, union
 
 from moviesx.extensions import cache, db
@@ -170,17 +171,6 @@ def _boost_columns(user_id: int, celebrity_ids: tuple[int, ...], friend_ids: tup
     return [celebrity.label("celebrity"), friend_like.label("friend_like"), award.label("award")]
 
 
-def _score(row) -> float:
-    score = BASE_SCORE
-    if row.celebrity:
-        score += CELEBRITY_BOOST
-    if row.friend_like:
-        score += FRIEND_BOOST
-    if row.award:
-        score += AWARD_BOOST
-    return score
-
-
 def _exclusion_count(filters: _Filters) -> int:
     """|E|: live movies the user rated or marked unseen, or released after today."""
     return db.session.scalar(
@@ -210,8 +200,12 @@ def _model_ranked(user: User, filters: _Filters, boosts: list, limit: int) -> li
         log.exception("Recommendation model failed; using the popularity fallback")
         db.session.rollback()
         return None
-    rows.sort(key=lambda row: (-_score(row), rank[row.id]))
-    return [row.id for row in rows[:limit]]
+    if not rows:
+        return []
+    ids, celebrity, friend_like, award = zip(*rows, strict=True)
+    ranks = np.fromiter((rank[movie_id] for movie_id in ids), dtype=np.int64, count=len(rows))
+    order = np.lexsort((ranks, -_scores_in_tenths(celebrity, friend_like, award)))
+    return [ids[position] for position in order[:limit].tolist()]
 
 
 def _fallback_ranked(filters: _Filters, boosts: list, limit: int) -> list[int]:
@@ -238,16 +232,27 @@ def _fallback_ranked(filters: _Filters, boosts: list, limit: int) -> list[int]:
     if not rows:
         return []
     weighted = rating_aggregate()
-    rows.sort(
-        key=lambda row: (
-            -_score(row),
-            -row.popularity,
-            -weighted.get(row.id, 0.0),
-            -row.release_date.toordinal(),
-            -row.id,
+    ids, popularity, released, celebrity, friend_like, award = zip(*rows, strict=True)
+    order = np.lexsort(
+        (
+            -np.asarray(ids, dtype=np.int64),
+            -np.fromiter((day.toordinal() for day in released), dtype=np.int64, count=len(rows)),
+            -np.fromiter((weighted.get(movie_id, 0.0) for movie_id in ids), dtype=np.float64, count=len(rows)),
+            -np.asarray(popularity, dtype=np.float64),
+            -_scores_in_tenths(celebrity, friend_like, award),
         )
     )
-    return [row.id for row in rows[:limit]]
+    return [ids[position] for position in order[:limit].tolist()]
+
+
+def _scores_in_tenths(celebrity, friend_like, award) -> np.ndarray:
+    """Score = 1.0 + 3.0 celebrity + 2.5 friend + 0.7 award, in integer tenths so that equal scores compare equal."""
+    return (
+        round(BASE_SCORE * 10)
+        + round(CELEBRITY_BOOST * 10) * np.asarray(celebrity, dtype=np.int64)
+        + round(FRIEND_BOOST * 10) * np.asarray(friend_like, dtype=np.int64)
+        + round(AWARD_BOOST * 10) * np.asarray(award, dtype=np.int64)
+    )
 
 
 def rating_aggregate() -> dict[int, float]:
