@@ -86,3 +86,20 @@ def test_public_catalogue_requires_verified_user(client, as_user):
     assert client.get("/api/genres/").status_code == 401
     unverified = UserFactory(verified=False)
     assert as_user(unverified).get("/api/platforms/").get_json() == {"error": "User account is not verified"}
+
+
+def test_genre_and_platform_arrays_use_constant_queries(as_user, user, count_queries):
+    client = as_user(user)
+    client.get("/api/genres/")  # warm-up: the caller is loaded
+    counts = {}
+    for size in (5, 50):
+        for n in range(len(counts) * 5, size):
+            genre = GenreFactory(name=f"G{n}", slug=f"g{n}")
+            add_genre_translation(genre, "es", f"G{n} es")
+            PlatformFactory(name=f"P{n}", slug=f"p{n}")
+        with count_queries() as genres_counter:
+            assert len(client.get("/api/genres/").get_json()) == size
+        with count_queries() as platforms_counter:
+            assert len(client.get("/api/platforms/").get_json()) == size
+        counts[size] = (genres_counter.count, platforms_counter.count)
+    assert counts[5] == counts[50]

@@ -9,7 +9,15 @@ import pytest
 from moviesx.extensions import db
 from moviesx.models import Movie
 from tests.factories import AwardFactory, MovieFactory, PersonFactory, UserFactory, link_movie
-from tests.support.catalog import add_person_translation, award_json, bulk_catalogue, movie_json, person_json, soft_delete
+from tests.support.catalog import (
+    add_movie_translation,
+    add_person_translation,
+    award_json,
+    bulk_catalogue,
+    movie_json,
+    person_json,
+    soft_delete,
+)
 
 
 @pytest.fixture
@@ -135,6 +143,18 @@ def test_acted_and_directed_movies(as_user, user, cast):
     assert [m["slug"] for m in get("/api/persons/amy-x/directed-movies/").get_json()["results"]] == ["first"]
     assert get("/api/persons/bob/acted-movies/").get_json() == {"results": [], "next_last_id": None, "count": 0}
     assert get("/api/persons/nobody/acted-movies/").status_code == 404
+
+
+def test_acted_movies_in_the_callers_language(as_user, cast):
+    first = Movie.query.filter_by(slug="first").one()
+    add_movie_translation(first, "de", title="Erster", synopsis="Zuerst.")
+    german = as_user(UserFactory(preferred_language="de"))
+    body = german.get("/api/persons/amy-x/directed-movies/").get_json()
+    assert body == {
+        "results": [movie_json(first, title="Erster", synopsis="Zuerst.", actors=[cast["zoe"]], directors=[cast["amy"]])],
+        "next_last_id": None,
+        "count": 1,
+    }
 
 
 def test_fixed_segments_are_not_person_slugs(as_user, user):
