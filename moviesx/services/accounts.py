@@ -78,26 +78,26 @@ def _save_picture(image: media.CheckedImage | None, username: str) -> str | None
 
 def _identity_errors(values: dict[str, Any], errors: dict[str, Any], *, exclude_id: int | None = None) -> None:
     """Username format/reserved/taken and email taken, for fields whose own checks passed."""
-    if "username" in values and "username" not in errors:
-        problem = user_rules.username_problem(values["username"], exclude_id=exclude_id)
-        if problem:
-            errors["username"] = [problem]
-    if "email" in values and "email" not in errors:
-        problem = user_rules.email_problem(values["email"], exclude_id=exclude_id)
-        if problem:
-            errors["email"] = [problem]
+    username = values.get("username") if "username" not in errors else None
+    email = values.get("email") if "email" not in errors else None
+    for field, problem in user_rules.identity_problems(username, email, exclude_id=exclude_id).items():
+        errors[field] = [problem]
+
+
+def _duplicate(values: dict[str, Any], order: Iterable[str], *, exclude_id: int | None, stored: str | None) -> None:
+    """After a unique index fired (a concurrent duplicate): the same 400 a sequential request gets."""
+    db.session.rollback()
+    media.remove_stored(stored)
+    errors: dict[str, Any] = {}
+    _identity_errors(values, errors, exclude_id=exclude_id)
+    _raise_field_errors(errors, order)
 
 
 def _commit_or_duplicate(values: dict[str, Any], order: Iterable[str], *, exclude_id: int | None, stored: str | None) -> None:
-    """Commit; a concurrent duplicate (a unique index firing) becomes the same 400 a sequential request gets."""
     try:
         db.session.commit()
     except IntegrityError:
-        db.session.rollback()
-        media.remove_stored(stored)
-        errors: dict[str, Any] = {}
-        _identity_errors(values, errors, exclude_id=exclude_id)
-        _raise_field_errors(errors, order)
+        _duplicate(values, order, exclude_id=exclude_id, stored=stored)
         raise
 
 
@@ -134,14 +134,11 @@ def signup(data: Mapping[str, Any], picture: FileStorage | None, language: str) 
     db.session.add(user)
     try:
         db.session.flush()
+        code = codes.issue(user, codes.VERIFICATION)
+        db.session.commit()
     except IntegrityError:
-        db.session.rollback()
-        media.remove_stored(stored)
-        _identity_errors(values, errors)
-        _raise_field_errors(errors, SIGNUP_FIELDS)
+        _duplicate(values, SIGNUP_FIELDS, exclude_id=None, stored=stored)
         raise
-    code = codes.issue(user, codes.VERIFICATION)
-    _commit_or_duplicate(values, SIGNUP_FIELDS, exclude_id=None, stored=stored)
     mail.queue_verification(user, code)
     return user
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import false, func, or_, select
 
 from moviesx.extensions import db
 from moviesx.models import User
@@ -52,6 +52,32 @@ def email_problem(email: str, *, exclude_id: int | None = None) -> str | None:
     if email_taken(email, exclude_id=exclude_id):
         return EMAIL_TAKEN
     return None
+
+
+def identity_problems(username: str | None, email: str | None, *, exclude_id: int | None = None) -> dict[str, str]:
+    """Username and email problems; both uniqueness checks read one snapshot (a single query), so a
+    concurrent signup is seen either for both fields or for neither."""
+    problems: dict[str, str] = {}
+    if username is not None:
+        if not USERNAME_PATTERN.match(username):
+            problems["username"] = USERNAME_INVALID
+        elif username.lower() in RESERVED_USERNAMES:
+            problems["username"] = USERNAME_RESERVED
+    if email is not None and (len(email) > 254 or not is_email(email)):
+        problems["email"] = EMAIL_INVALID
+    same_username = (
+        func.lower(User.username) == username.lower() if username is not None and "username" not in problems else false()
+    )
+    same_email = func.lower(User.email) == email.lower() if email is not None and "email" not in problems else false()
+    stmt = select(same_username, same_email).where(or_(same_username, same_email))
+    if exclude_id is not None:
+        stmt = stmt.where(User.id != exclude_id)
+    for username_match, email_match in db.session.execute(stmt):
+        if username_match:
+            problems["username"] = USERNAME_TAKEN
+        if email_match:
+            problems["email"] = EMAIL_TAKEN
+    return problems
 
 
 def set_password(user: User, password: str) -> None:
