@@ -267,3 +267,15 @@ def test_onboarding(as_user, client):
     response = as_user(unverified).post("/api/users/onboarding/")
     assert response.status_code == 401
     assert response.get_json() == {"error": "User account is not verified"}
+
+
+def test_put_body_shapes(as_user):
+    user = UserFactory(first_name="Kept")
+    for raw in (b"[1]", b"{broken", b'"x"'):
+        response = as_user(user).put("/api/users/", data=raw, content_type="application/json")
+        assert response.status_code == 400
+        assert response.get_json() == {"error": "Invalid JSON body"}
+    response = as_user(user).put("/api/users/", data=b'{"first_name": "Plain"}', content_type="text/plain")
+    assert response.get_json()["first_name"] == "Plain"
+    response = as_user(user).put("/api/users/", data={"first_name": "Formed"})
+    assert response.get_json()["first_name"] == "Formed"
