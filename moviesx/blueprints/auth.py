@@ -11,10 +11,10 @@ from moviesx.http.errors import FieldErrors, translate
 from moviesx.http.language import language_from_query
 from moviesx.http.params import arg_str
 from moviesx.schemas.accounts import (
+    AccountStatusSchema,
     ResetPasswordSchema,
     SignupResultSchema,
     SignupSchema,
-    StatusSchema,
     VerifySchema,
     signup_result,
 )
@@ -66,7 +66,7 @@ def signup():
 @blp.route("/verify/", methods=["POST"])
 @authenticated(ANY)
 @accepts(VerifySchema)
-@blp.response(200, StatusSchema)
+@blp.response(200, AccountStatusSchema)
 def verify():
     user = current_user()
     if not user.verified:
@@ -76,7 +76,7 @@ def verify():
 
 @blp.route("/resend-verification-email/", methods=["POST"])
 @authenticated(ANY)
-@blp.response(200, StatusSchema)
+@blp.response(200, AccountStatusSchema)
 def resend_verification_email():
     return {"status": translate(accounts.resend_verification(current_user()))}
 
@@ -84,7 +84,7 @@ def resend_verification_email():
 @blp.route("/forgot-password/", methods=["GET"])
 @public(bucket="auth")
 @blp.doc(parameters=[{"in": "query", "name": "email", "required": True, "schema": {"type": "string"}}])
-@blp.response(200, StatusSchema)
+@blp.response(200, AccountStatusSchema)
 def forgot_password():
     """Email a reset code when an active account has this address; the answer never says whether one does."""
     email = arg_str("email")
@@ -97,7 +97,7 @@ def forgot_password():
 @blp.route("/forgot-password/", methods=["POST"])
 @public(bucket="auth")
 @accepts(ResetPasswordSchema)
-@blp.response(200, StatusSchema)
+@blp.response(200, AccountStatusSchema)
 def reset_password():
     accounts.reset_password(json_object())
     return {"status": translate("Password reset successful")}

@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 
 from moviesx.http.auth import ANY, VERIFIED, authenticated, current_user
 from moviesx.http.body import accepts, form_object, json_object
-from moviesx.schemas.accounts import StatusSchema
+from moviesx.schemas.accounts import AccountStatusSchema
 from moviesx.schemas.profile import (
     PreferredLanguageInputSchema,
     PreferredLanguageSchema,
@@ -50,7 +50,7 @@ def get_preferred_language():
 @blp.route("/preferred-language/", methods=["POST"])
 @authenticated(ANY)
 @accepts(PreferredLanguageInputSchema)
-@blp.response(200, StatusSchema)
+@blp.response(200, AccountStatusSchema)
 def set_preferred_language():
     accounts.set_preferred_language(current_user(), json_object())
     return {"status": True}
@@ -58,7 +58,7 @@ def set_preferred_language():
 
 @blp.route("/onboarding/", methods=["POST"])
 @authenticated(VERIFIED)
-@blp.response(200, StatusSchema)
+@blp.response(200, AccountStatusSchema)
 def onboarding():
     accounts.finish_onboarding(current_user())
     return {"status": True}

@@ -56,7 +56,7 @@ def signup_result(user, pair: dict[str, str]) -> dict:
     return {"id": user.id, "username": user.username, "bio": user.bio, "picture": picture_url(user), **pair}
 
 
-class StatusSchema(OutputSchema):
+class AccountStatusSchema(OutputSchema):
     status = fields.Raw(metadata={"description": "true, or a message"})
 
 
