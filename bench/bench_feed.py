@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 SECRET = "bench-secret-key-that-is-long-enough-for-hs256"
 
 
-def prepare(database_url: str, redis_url: str, data_dir: str, users: int) -> list[str]:
+def prepare(database_url: str, redis_url: str, data_dir: str, users: int) -> tuple[list[str], str]:
     from bench_recommender import build_app, ensure_movielens
     from sqlalchemy import select
 
@@ -44,8 +44,20 @@ def prepare(database_url: str, redis_url: str, data_dir: str, users: int) -> lis
         ensure_movielens(data_dir)
         result = recommender.retrain()
         print(result.message() if result else recommender.NO_RATINGS)
-        people = db.session.scalars(select(User).where(User.is_active.is_(True)).order_by(User.id).limit(users)).all()
-        return [issue_access(user) for user in people]
+        model = recommender.loaded_model()
+        people = db.session.scalars(select(User).where(User.is_active.is_(True)).order_by(User.id)).all()
+        known = [user for user in people if model is not None and user.id in model.user_index][:users]
+        print(f"{len(known)} users known to the model take part")
+        return [issue_access(user) for user in known], result.version
+
+
+def model_version(database_url: str, redis_url: str) -> str | None:
+    from bench_recommender import build_app
+
+    from moviesx.services import recommender
+
+    with build_app(database_url, redis_url).app_context():
+        return recommender.stored_version()
 
 
 def start_server(database_url: str, redis_url: str, port: int, workers: int) -> subprocess.Popen:
@@ -136,7 +148,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args()
 
-    tokens = prepare(args.database_url, args.redis_url, args.data, users=500)
+    tokens, version = prepare(args.database_url, args.redis_url, args.data, users=500)
     server = start_server(args.database_url, args.redis_url, args.port, args.workers)
     try:
         load(args.port, tokens, min(200, args.requests), args.clients)  # warm-up: every worker loads the model once
@@ -144,6 +156,8 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+    if model_version(args.database_url, args.redis_url) != version:
+        print("WARNING: the stored model changed during the run (another process used this Redis db)")
     print(
         f"feed: {len(latencies)} requests, {args.clients} clients, {args.workers} gunicorn workers (gthread), statuses {statuses}"
     )
