@@ -143,6 +143,22 @@ def test_provider_down(client, google_stub, app):
     assert db.session.scalar(select(func.count()).select_from(User)) == 0
 
 
+def test_slow_provider_times_out(client, google_stub, monkeypatch):
+    """The exchange is bounded by its timeout (10 s in production, shortened here to keep the test fast)."""
+    import time
+
+    from moviesx.services import google as google_service
+
+    monkeypatch.setattr(google_service, "PROVIDER_TIMEOUT", 0.2)
+    google_stub.profiles["good-code"] = profile()
+    google_stub.delay = 1.0
+    started = time.monotonic()
+    response = google(client)
+    assert response.get_json() == INVALID
+    assert time.monotonic() - started < 1.0
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
 def test_not_configured_is_503_before_the_body(client, app):
     app.config.update(GOOGLE_CLIENT_ID=None, GOOGLE_CLIENT_SECRET="x")
     response = client.post("/api/oauth/google/", data="not json")

@@ -8,6 +8,7 @@ import ipaddress
 import json
 import ssl
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -35,6 +36,7 @@ class GoogleState:
     userinfo_headers: list[str] = field(default_factory=list)
     userinfo_status: int = 200
     token_answer: dict | None = None  # overrides the token JSON for every code
+    delay: float = 0.0  # seconds to wait before answering (a slow provider)
 
 
 def _handler(state: GoogleState):
@@ -51,6 +53,7 @@ def _handler(state: GoogleState):
             self.wfile.write(data)
 
         def do_POST(self):  # noqa: N802 - http.server's hook name
+            time.sleep(state.delay)
             length = int(self.headers.get("Content-Length") or 0)
             form = parse_qs(self.rfile.read(length).decode())
             form["content_type"] = [self.headers.get("Content-Type", "")]
@@ -65,6 +68,7 @@ def _handler(state: GoogleState):
             return self._json(200, {"access_token": f"token-{code}", "token_type": "Bearer", "expires_in": 3599})
 
         def do_GET(self):  # noqa: N802
+            time.sleep(state.delay)
             if self.path != "/userinfo":
                 return self._json(404, {"error": "not_found"})
             authorization = self.headers.get("Authorization", "")
