@@ -13,6 +13,7 @@ from typing import Any
 
 from marshmallow import Schema
 from sqlalchemy import Table, delete, insert, select
+from sqlalchemy.orm import lazyload
 
 from moviesx.extensions import db
 from moviesx.models import (
@@ -193,6 +194,21 @@ def live_list(kind: Kind, search: str = ""):
     return stmt
 
 
+def find_many_by_slug(kind: Kind, slugs: Iterable[str]) -> dict[str, Any]:
+    """Rows of a kind by slug, soft-deleted ones included, loaded for writing in a constant number of queries."""
+    slugs = list(dict.fromkeys(slugs))
+    found: dict[str, Any] = {}
+    for start in range(0, len(slugs), 500):
+        stmt = (
+            select(kind.model)
+            .where(kind.model.slug.in_(slugs[start : start + 500]))
+            .options(*kind.load_options())
+            .execution_options(**{INCLUDE_DELETED: True})
+        )
+        found.update((row.slug, row) for row in db.session.scalars(stmt))
+    return found
+
+
 def find_by_slug(kind: Kind, slug: str, *, include_deleted: bool = False):
     stmt = select(kind.model).where(kind.model.slug == slug).options(*kind.load_options())
     if include_deleted:
@@ -223,23 +239,29 @@ def _taken(kind: Kind, column, value, obj) -> bool:
 def resolve_slugs(model: type, slugs: Iterable[str]) -> tuple[list, str | None]:
     """Live rows for `slugs` in the given order, or the first slug that names none."""
     slugs = list(slugs)
-    found = {row.slug: row for row in db.session.scalars(select(model).where(model.slug.in_(slugs)))} if slugs else {}
+    stmt = select(model).where(model.slug.in_(slugs)).options(lazyload("*"))
+    found = {row.slug: row for row in db.session.scalars(stmt)} if slugs else {}
     for slug in slugs:
         if slug not in found:
             return [], slug
     return [found[slug] for slug in slugs], None
 
 
-def check(kind: Kind, obj, data: dict[str, Any], *, skip: Iterable[str] = ()) -> tuple[dict[str, str], dict[str, str]]:
+def check(
+    kind: Kind, obj, data: dict[str, Any], *, skip: Iterable[str] = (), resolved: dict[str, list] | None = None
+) -> tuple[dict[str, str], dict[str, str]]:
     """Business-rule failures of a schema-valid `data` for a new (`obj` None) or existing row.
 
-    Fields in `skip` already failed validation and are not checked again.
+    Fields in `skip` already failed validation and are not checked again. The related rows found are
+    stored in `resolved` (by relation field) for `apply`.
     """
     with db.session.no_autoflush:
-        return _check(kind, obj, data, set(skip))
+        return _check(kind, obj, data, set(skip), {} if resolved is None else resolved)
 
 
-def _check(kind: Kind, obj, data: dict[str, Any], skip: set[str]) -> tuple[dict[str, str], dict[str, str]]:
+def _check(
+    kind: Kind, obj, data: dict[str, Any], skip: set[str], resolved: dict[str, list]
+) -> tuple[dict[str, str], dict[str, str]]:
     messages: dict[str, str] = {}
     unknown: dict[str, str] = {}
     slug = target_slug(kind, obj, data)
@@ -257,7 +279,7 @@ def _check(kind: Kind, obj, data: dict[str, Any], skip: set[str]) -> tuple[dict[
             messages[kind.name_field] = f"{kind.label} with this name already exists."
     for key, relation in kind.relations.items():
         if key in data and key not in skip:
-            _rows, missing = resolve_slugs(relation.model, data[key])
+            resolved[key], missing = resolve_slugs(relation.model, data[key])
             if missing is not None:
                 messages[key] = f"Object with slug '{missing}' does not exist."
                 unknown[key] = missing
@@ -267,16 +289,23 @@ def _check(kind: Kind, obj, data: dict[str, Any], skip: set[str]) -> tuple[dict[
 # --- writing -----------------------------------------------------------------------------------------------
 
 
-def apply(kind: Kind, obj, data: dict[str, Any], images: dict[str, CheckedImage | None]) -> Outcome:
+def apply(
+    kind: Kind,
+    obj,
+    data: dict[str, Any],
+    images: dict[str, CheckedImage | None],
+    resolved: dict[str, list] | None = None,
+) -> Outcome:
     """Write a checked body into `obj` (a new row when None); flushes, never commits.
 
-    `images` maps file fields to a checked image, or to None to reset to the default.
+    `images` maps file fields to a checked image, or to None to reset to the default; `resolved` holds
+    the related rows `check` found.
     """
     with db.session.no_autoflush:
-        return _apply(kind, obj, data, images)
+        return _apply(kind, obj, data, images, resolved or {})
 
 
-def _apply(kind: Kind, obj, data: dict[str, Any], images: dict[str, CheckedImage | None]) -> Outcome:
+def _apply(kind: Kind, obj, data: dict[str, Any], images: dict[str, CheckedImage | None], resolved: dict) -> Outcome:
     created = obj is None
     outcome = Outcome(obj=None, created=created, changed=created)
     if created:
@@ -300,7 +329,7 @@ def _apply(kind: Kind, obj, data: dict[str, Any], images: dict[str, CheckedImage
     db.session.flush()
     for key, relation in kind.relations.items():
         if key in data:
-            rows, _missing = resolve_slugs(relation.model, data[key])
+            rows = resolved[key] if key in resolved else resolve_slugs(relation.model, data[key])[0]
             outcome.changed |= _replace_relation(obj, key, relation, rows, created=created)
     if "translations" in data:
         outcome.changed |= _upsert_translations(kind, obj, data["translations"])

@@ -61,8 +61,10 @@ def import_document(document: dict[str, Any], base: Path) -> dict[str, Tally]:
             entries = document.get(kind_name, [])
             if not isinstance(entries, list):
                 raise CatalogImportError(f"{kind_name}: Expected a list of items.")
+            kind = catalog.KINDS[kind_name]
+            existing = catalog.find_many_by_slug(kind, filter(None, (_match_slug(kind, e) for e in entries)))
             for index, entry in enumerate(entries):
-                outcome = _import_entry(catalog.KINDS[kind_name], f"{kind_name}[{index}]", entry, base)
+                outcome = _import_entry(kind, f"{kind_name}[{index}]", entry, base, existing)
                 stored.extend(outcome.stored)
                 replaced.extend(outcome.replaced)
                 if outcome.created:
@@ -78,34 +80,38 @@ def import_document(document: dict[str, Any], base: Path) -> dict[str, Tally]:
     return tallies
 
 
-def _import_entry(kind: catalog.Kind, where: str, entry: Any, base: Path) -> catalog.Outcome:
+def _import_entry(kind: catalog.Kind, where: str, entry: Any, base: Path, existing: dict) -> catalog.Outcome:
     if not isinstance(entry, dict):
         raise CatalogImportError(f"{where}: Not a valid mapping type.")
-    obj = _existing(kind, entry)
+    match = _match_slug(kind, entry)
+    obj = existing.get(match) if match else None
     try:
         data = kind.input_schema().load(entry, partial=obj is not None)
     except ValidationError as exc:
         field, message = next(iter(first_messages(exc.messages).items()))
         raise CatalogImportError(f"{where}.{field}: {message}") from None
-    messages, unknown = catalog.check(kind, obj, data)
+    resolved: dict[str, list] = {}
+    messages, unknown = catalog.check(kind, obj, data, resolved=resolved)
     if messages:
         field, message = next(iter(messages.items()))
         if field in unknown:
             message = f"unknown {kind.relations[field].singular} '{unknown[field]}'"
         raise CatalogImportError(f"{where}.{field}: {message}")
     images = _images(kind, where, entry, obj, base)
-    return catalog.apply(kind, obj, data, images)
+    outcome = catalog.apply(kind, obj, data, images, resolved)
+    existing[outcome.obj.slug] = outcome.obj
+    return outcome
 
 
-def _existing(kind: catalog.Kind, entry: dict[str, Any]):
-    """The row named by the entry's slug (or the slug of its name), soft-deleted rows included."""
+def _match_slug(kind: catalog.Kind, entry: Any) -> str | None:
+    """The slug an entry names (or the slug of its name); rows are matched on it, soft-deleted ones included."""
+    if not isinstance(entry, dict):
+        return None
     slug = entry.get("slug")
     if "slug" not in entry:
         name = entry.get(kind.name_field)
         slug = slugify(name)[: kind.slug_length].strip("-_") if isinstance(name, str) else None
-    if not isinstance(slug, str) or not slug:
-        return None
-    return catalog.find_by_slug(kind, slug, include_deleted=True)
+    return slug if isinstance(slug, str) and slug else None
 
 
 def _images(kind: catalog.Kind, where: str, entry: dict[str, Any], obj, base: Path) -> dict[str, CheckedImage | None]:
