@@ -120,13 +120,15 @@ def test_scheduler_runs_one_daily_retrain_in_process(app):
 
 def test_scheduler_now_retrains_at_start(app):
     _ratings_for_training()
-    clock = FakeClock(datetime(2026, 5, 1, 3, 0, tzinfo=UTC))
+    clock = FakeClock(datetime(2026, 5, 1, 2, 0, tzinfo=UTC))
     app.config["CLOCK"] = clock
     lines: list[str] = []
     run_scheduler(time(3, 0), retrain_now=True, sleep=lambda s: clock.advance(seconds=s), runs=1, echo=lines.append)
-    assert lines[0] == "Model trained: 2 users, 1 movies, 2 ratings"
-    # 03:00 has come by the time the start-up training is done: the daily run for today follows.
-    assert lines[1:] == ["Next retrain at 2026-05-01T03:00:00Z", "Model trained: 2 users, 1 movies, 2 ratings"]
+    assert lines == [
+        "Model trained: 2 users, 1 movies, 2 ratings",
+        "Next retrain at 2026-05-01T03:00:00Z",
+        "Model trained: 2 users, 1 movies, 2 ratings",
+    ]
 
 
 def test_schedule_rejects_a_bad_time(runner):
