@@ -15,7 +15,7 @@ from tests.factories import (
     link_movie,
     make_friends,
 )
-from tests.support.recommender import ids, mark_unseen, movie, rate, rate_many
+from tests.support.recommender import ids, many_movies, mark_unseen, movie, rate, rate_many
 
 
 def feed_ids(as_user, user) -> list[int]:
@@ -127,12 +127,7 @@ def test_query_count_does_not_grow_with_the_catalogue(as_user, app, count_querie
     def measure(count: int, train: bool) -> int:
         user, friend = UserFactory(), UserFactory()
         make_friends(user, friend)
-        genre, platform = GenreFactory(), PlatformFactory()
-        movies = [movie(popularity=i) for i in range(count)]
-        for m in movies:
-            link_movie(m, genres=[genre])
-        for m in movies[::2]:
-            link_movie(m, platforms=[platform], awards=[AwardFactory()], actors=[PersonFactory()])
+        movies = many_movies(count, genre=GenreFactory(), platform=PlatformFactory(), award=AwardFactory(), actor=PersonFactory())
         rate_many([(friend, m, 4) for m in movies] + [(user, movies[0], 5)])
         if train:
             recommender.retrain()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from moviesx.extensions import db
-from moviesx.models import Rating, UnseenMark
+from moviesx.models import Movie, Rating, UnseenMark, movie_actors, movie_awards, movie_genres, movie_platforms
 from moviesx.services.clock import today
 from tests.factories import MovieFactory
 
@@ -36,3 +36,23 @@ def mark_unseen(user, movie_) -> None:
 
 def ids(movies) -> list[int]:
     return [m.id for m in movies]
+
+
+def many_movies(count: int, *, genre=None, platform=None, award=None, actor=None, every: int = 2) -> list[Movie]:
+    """`count` movies (popularity 0..count-1) in one commit; every `every`-th gets the platform, award and actor."""
+    films = MovieFactory.build_batch(count)
+    for position, film in enumerate(films):
+        film.popularity = float(position)
+    db.session.add_all(films)
+    db.session.flush()
+    links = [
+        (movie_genres, "genre_id", genre, films),
+        (movie_platforms, "platform_id", platform, films[::every]),
+        (movie_awards, "award_id", award, films[::every]),
+        (movie_actors, "person_id", actor, films[::every]),
+    ]
+    for table, column, target, chosen in links:
+        if target is not None:
+            db.session.execute(table.insert(), [{"movie_id": film.id, column: target.id} for film in chosen])
+    db.session.commit()
+    return films
