@@ -11,6 +11,7 @@ from moviesx.http.errors import error
 from moviesx.models import Movie, MovieList, MovieListItem, Rating, UnseenMark, User
 from moviesx.services.clock import utcnow
 from moviesx.services.friends import friend_ids
+from moviesx.services.recommender import note_rating_change
 
 
 def rating_of(user: User, movie: Movie) -> Rating:
@@ -32,6 +33,7 @@ def rate(user: User, movie: Movie, value: int) -> Rating:
     except IntegrityError:
         db.session.rollback()
         raise error(400, "You have already rated this movie") from None
+    note_rating_change()
     return rating
 
 
@@ -40,6 +42,7 @@ def change_rating(user: User, movie: Movie, value: int) -> Rating:
     rating.rating = value
     rating.updated_at = utcnow()
     db.session.commit()
+    note_rating_change()
     return rating
 
 
