@@ -27,38 +27,36 @@ def count_of(stmt: Select) -> int:
     return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
 
 
-def page_envelope(stmt: Select, serialize: Serializer, *, default_limit: int = 10) -> dict:
-    """`stmt` must already be ordered; eager-load options on it keep the query count constant."""
+def _page_window(count: int, default_limit: int) -> tuple[int, int, int]:
+    """(limit, page, total_pages) for a set of `count` items; a page past the end is the last page."""
     limit = requested_limit(default_limit)
-    count = count_of(stmt)
     total_pages = max(1, math.ceil(count / limit))
-    page = min(arg_digits("page") or 1, total_pages)
-    rows = db.session.scalars(stmt.limit(limit).offset((page - 1) * limit)).unique().all() if count else []
+    return limit, min(arg_digits("page") or 1, total_pages), total_pages
+
+
+def _page(results: list, count: int, page: int, total_pages: int) -> dict:
     return {
-        "results": serialize(rows),
+        "results": results,
         "count": count,
         "total_pages": total_pages,
         "current_page": page,
         "has_next": page < total_pages,
         "has_previous": page > 1,
     }
+
+
+def page_envelope(stmt: Select, serialize: Serializer, *, default_limit: int = 10) -> dict:
+    """`stmt` must already be ordered; eager-load options on it keep the query count constant."""
+    count = count_of(stmt)
+    limit, page, total_pages = _page_window(count, default_limit)
+    rows = db.session.scalars(stmt.limit(limit).offset((page - 1) * limit)).unique().all() if count else []
+    return _page(serialize(rows), count, page, total_pages)
 
 
 def plain_page(items: list, serialize: Serializer, *, default_limit: int = 10) -> dict:
     """The page envelope over an already computed, ordered list."""
-    limit = requested_limit(default_limit)
-    count = len(items)
-    total_pages = max(1, math.ceil(count / limit))
-    page = min(arg_digits("page") or 1, total_pages)
-    rows = items[(page - 1) * limit : page * limit]
-    return {
-        "results": serialize(rows),
-        "count": count,
-        "total_pages": total_pages,
-        "current_page": page,
-        "has_next": page < total_pages,
-        "has_previous": page > 1,
-    }
+    limit, page, total_pages = _page_window(len(items), default_limit)
+    return _page(serialize(items[(page - 1) * limit : page * limit]), len(items), page, total_pages)
 
 
 def cursor_envelope(
