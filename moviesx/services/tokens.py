@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
-import uuid
 from datetime import UTC, timedelta
 
 import jwt as pyjwt
 from flask import current_app
+from flask_jwt_extended import create_access_token, create_refresh_token
 from sqlalchemy.exc import IntegrityError
 
 from moviesx.extensions import db
@@ -47,16 +47,12 @@ def _user_claims(user: User, token_type: str) -> dict:
 
 
 def _encode(user: User, token_type: str, lifetime: timedelta) -> str:
-    """HS256 compact JWT; `iat`/`exp` come from the application clock so an injected clock drives tokens too."""
+    """HS256 compact JWT through flask-jwt-extended; `iat`/`exp` come from the application clock (overriding the
+    library's own) so that an injected clock drives tokens too."""
     issued_at = math.floor(to_timestamp(utcnow()))
-    claims = {
-        **_user_claims(user, token_type),
-        "sub": str(user.id),
-        "jti": uuid.uuid4().hex,
-        "iat": issued_at,
-        "exp": issued_at + int(lifetime.total_seconds()),
-    }
-    return pyjwt.encode(claims, current_app.config["SECRET_KEY"], algorithm="HS256", headers={"typ": "JWT"})
+    create = create_access_token if token_type == "access" else create_refresh_token
+    claims = {**_user_claims(user, token_type), "iat": issued_at, "exp": issued_at + int(lifetime.total_seconds())}
+    return create(identity=str(user.id), additional_claims=claims, expires_delta=lifetime)
 
 
 def issue_access(user: User) -> str:
