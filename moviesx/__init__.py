@@ -75,6 +75,7 @@ def register_extensions(app: Flask) -> None:
         allow_headers=["Authorization", "Content-Type", "Accept", "Accept-Language", "X-Request-ID"],
         max_age=86400,
         vary_header=True,
+        always_send=False,  # a request without Origin gets no CORS headers (API.md 1.5)
     )
     api.init_app(app, spec_kwargs={"servers": [{"url": "/"}]})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})

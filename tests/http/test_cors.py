@@ -43,3 +43,13 @@ def test_other_origins_get_no_cors_headers(client):
 def test_media_gets_cors(client):
     response = client.get("/media/users/default.png", headers={"Origin": ORIGIN})
     assert response.headers["Access-Control-Allow-Origin"] == ORIGIN
+
+
+def test_request_without_origin_gets_no_cors_headers(client):
+    for path in ("/api/nope/", "/media/users/default.png"):
+        response = client.get(path)
+        assert "Access-Control-Allow-Origin" not in response.headers
+        assert "Access-Control-Allow-Credentials" not in response.headers
+    response = client.options("/api/auth/login/")
+    assert response.status_code == 200
+    assert "Access-Control-Allow-Origin" not in response.headers
