@@ -86,7 +86,7 @@ def _import_entry(kind: catalog.Kind, where: str, entry: Any, base: Path, existi
     match = _match_slug(kind, entry)
     obj = existing.get(match) if match else None
     try:
-        data = kind.input_schema().load(entry, partial=obj is not None)
+        data = kind.input_schema().load(_without_blank_translations(entry), partial=obj is not None)
     except ValidationError as exc:
         field, message = next(iter(first_messages(exc.messages).items()))
         raise CatalogImportError(f"{where}.{field}: {message}") from None
@@ -101,6 +101,22 @@ def _import_entry(kind: catalog.Kind, where: str, entry: Any, base: Path, existi
     outcome = catalog.apply(kind, obj, data, images, resolved)
     existing[outcome.obj.slug] = outcome.obj
     return outcome
+
+
+def _without_blank_translations(entry: dict[str, Any]) -> dict[str, Any]:
+    """Blank translation values count as absent: they leave the stored value (or the base fallback) alone."""
+    translations = entry.get("translations")
+    if not isinstance(translations, dict):
+        return entry
+    kept = {
+        language: (
+            {key: value for key, value in values.items() if not (isinstance(value, str) and not value.strip())}
+            if isinstance(values, dict)
+            else values
+        )
+        for language, values in translations.items()
+    }
+    return {**entry, "translations": kept}
 
 
 def _match_slug(kind: catalog.Kind, entry: Any) -> str | None:

@@ -190,3 +190,15 @@ def test_existing_rows_are_matched_by_slug_of_name(run):
     assert lines[0] == "genres: 0 created, 1 updated" and lines[4] == "movies: 0 created, 1 updated"
     assert models.Genre.query.one().name == "Drama"
     assert models.Movie.query.one().title == "The Long Night"
+
+
+def test_blank_translation_values_are_absent(run, tmp_path):
+    """A blank translation value leaves the stored one unchanged (API.md 10.2); the base value shows when none."""
+    run(catalogue(tmp_path))
+    code, lines, err = run(
+        {"movies": [{"slug": "the-long-night", "translations": {"es": {"title": "", "synopsis": "  "}, "fr": {"title": " "}}}]}
+    )
+    assert (code, err) == (0, "")
+    assert lines[4] == "movies: 0 created, 1 updated"
+    rows = {row.language: (row.title, row.synopsis) for row in models.Movie.query.one().translations}
+    assert rows == {"es": ("La larga noche", ""), "fr": ("", "")}
