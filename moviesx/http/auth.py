@@ -8,7 +8,6 @@ from functools import wraps
 from flask import g, request
 from flask_smorest import Blueprint
 
-from moviesx.extensions import db
 from moviesx.http.client_ip import client_ip
 from moviesx.http.errors import APIError, error
 from moviesx.http.language import language_from_query, set_language
@@ -51,7 +50,7 @@ def resolve_user(level: str) -> User:
         claims = tokens.decode(token, "access")
     except tokens.TokenRejected as exc:
         raise token_not_valid(exc.reason) from None
-    user = db.session.get(User, claims["user_id"])
+    user = tokens.user_of(claims)
     if tokens.issued_before_password_change(claims, user):
         raise token_not_valid("invalid")
     if user is None or not user.is_active:

@@ -40,7 +40,7 @@ def user_for_refresh(token: str) -> User:
     claims = refresh_claims(token)
     if tokens.is_revoked(claims):
         raise _refresh_rejected()
-    user = db.session.get(User, claims["user_id"])
+    user = tokens.user_of(claims)
     if tokens.issued_before_password_change(claims, user):
         raise _refresh_rejected()
     if user is None or not user.is_active:

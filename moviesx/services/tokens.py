@@ -99,6 +99,14 @@ def decode(token: str, expected_type: str) -> dict:
     return claims
 
 
+def user_of(claims: dict) -> User | None:
+    """The user named by `user_id`; an id outside the database integer range names nobody."""
+    user_id = claims["user_id"]
+    if not -(2**63) <= user_id <= 2**63 - 1:
+        return None
+    return db.session.get(User, user_id)
+
+
 def issued_before_password_change(claims: dict, user: User | None) -> bool:
     """Tokens whose iat is before the change time truncated to whole seconds are dead (API.md 2.4)."""
     if user is None or user.password_changed_at is None:

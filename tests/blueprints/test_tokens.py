@@ -148,6 +148,15 @@ def test_refresh_for_a_deactivated_user(client):
     assert response.get_json() == {"detail": "No active account found for the given token.", "code": "no_active_account"}
 
 
+def test_refresh_for_a_user_id_outside_the_database_range(client):
+    user = UserFactory()
+    claims = decode(login(client, user.username).get_json()["refresh"])
+    token = jwt.encode({**claims, "user_id": 2**70}, TEST_SECRET, algorithm="HS256")
+    response = client.post("/api/auth/refresh/", json={"refresh": token})
+    assert response.status_code == 401
+    assert response.get_json() == {"detail": "No active account found for the given token.", "code": "no_active_account"}
+
+
 def test_logout_revokes_the_refresh_token(client):
     user = UserFactory()
     pair = login(client, user.username).get_json()

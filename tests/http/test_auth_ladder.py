@@ -154,6 +154,14 @@ def test_unknown_or_inactive_user_is_step_three(ladder_app, client):
     assert response.headers["WWW-Authenticate"] == "Bearer"
 
 
+@pytest.mark.parametrize("user_id", [2**63, 2**70, -(2**63) - 1])
+def test_user_id_outside_the_database_range_is_step_three(ladder_app, client, user_id):
+    user = UserFactory()
+    response = call(client, ANY, f"Bearer {forge(claims_for(user, user_id=user_id))}")
+    assert response.status_code == 401
+    assert response.get_json() == {"error": "Token is invalid"}
+
+
 def test_unverified_user_passes_any_but_not_verified(ladder_app, client, headers_for):
     user = UserFactory(verified=False)
     assert call(client, ANY, headers_for(user)["Authorization"]).status_code == 200
