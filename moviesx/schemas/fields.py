@@ -153,9 +153,14 @@ class Number(fields.Field):
                 value = float(value)
             except ValueError:
                 raise self.make_error("invalid") from None
-        if not isinstance(value, (int, float)) or not math.isfinite(value):
+        if not isinstance(value, (int, float)):
             raise self.make_error("invalid")
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an integer too large for a float
+            raise self.make_error("invalid") from None
+        if not math.isfinite(number):
+            raise self.make_error("invalid")
         check_range(number, self.minimum, self.maximum)
         return number
 

@@ -407,6 +407,8 @@ def test_movie_errors(api):
         ({**base, "title": "Searching"}, {"slug": ["This slug is reserved."]}),
         ({**base, "popularity": -1}, {"popularity": ["Ensure this value is greater than or equal to 0."]}),
         ({**base, "popularity": "NaN"}, {"popularity": ["A valid number is required."]}),
+        # An integer too large for a float is not a number (never a 500).
+        ({**base, "popularity": 10**400}, {"popularity": ["A valid number is required."]}),
         (
             {**base, "actors": ["ghost"], "genres": ["nope"]},
             {"actors": ["Object with slug 'ghost' does not exist."], "genres": ["Object with slug 'nope' does not exist."]},
