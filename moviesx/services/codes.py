@@ -16,6 +16,7 @@ from sqlalchemy import delete, func, select, update
 
 from moviesx.extensions import db
 from moviesx.models import CodeFailure, OneTimeCode, User
+from moviesx.schemas.fields import is_valid_text
 from moviesx.services.clock import utcnow
 
 VERIFICATION = "verification"
@@ -52,12 +53,13 @@ def discard(user: User, purpose: str) -> None:
 
 
 def as_submitted(value: object) -> str | None:
-    """The submission as a string: JSON integers become their decimal string; other types match nothing."""
+    """The submission as a string: JSON integers become their decimal string; other types (and strings with NUL
+    or lone surrogates) match nothing."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
         return str(value)
-    return value if isinstance(value, str) else None
+    return value if is_valid_text(value) else None
 
 
 def is_locked(user: User, purpose: str) -> bool:

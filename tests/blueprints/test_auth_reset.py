@@ -310,3 +310,21 @@ def test_twenty_failures_in_a_day_lock_even_fresh_codes(client, headers_for, clo
     db.session.commit()
     headers = headers_for(user)
     assert client.post("/api/auth/verify/", headers=headers, json={"verification_code": code}).get_json() == {"status": True}
+
+
+def test_codes_with_lone_surrogates_or_nul_are_wrong_codes(client, headers_for, mail_config):
+    user = UserFactory(username="fay", email="fay@example.com", verified=False)
+    codes.issue(user, codes.VERIFICATION)
+    db.session.commit()
+    headers = headers_for(user)
+    for raw in (b'{"verification_code": "\\ud800"}', b'{"verification_code": "12\\u00003"}'):
+        response = client.post("/api/auth/verify/", headers=headers, data=raw, content_type="application/json")
+        assert response.status_code == 400
+        assert response.get_json() == {"error": "Verification code is incorrect"}
+    assert db.session.scalar(select(OneTimeCode.attempts).where(OneTimeCode.purpose == codes.VERIFICATION)) == 2
+    client.get("/api/auth/forgot-password/?email=fay@example.com")
+    body = b'{"email": "fay@example.com", "new_password": "brand-new-secret-words", "forgot_password_code": "\\udfff1"}'
+    response = client.post("/api/auth/forgot-password/", data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.get_json() == {"error": "Invalid verification code"}
+    assert db.session.scalar(select(OneTimeCode.attempts).where(OneTimeCode.purpose == codes.RESET)) == 1
