@@ -15,8 +15,8 @@ REQUIRED = "This field is required."
 NULL = "This field cannot be null."
 BLANK = "This field cannot be blank."
 _BASE_MESSAGES = {"required": REQUIRED, "null": NULL}
-_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
-_SLUG = re.compile(r"^[a-z0-9_-]+$")
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*\Z", re.IGNORECASE)  # \Z: "$" would accept a trailing newline
+_SLUG = re.compile(r"^[a-z0-9_-]+\Z")
 
 
 def max_length_message(maximum: int, actual: int) -> str:
@@ -214,7 +214,7 @@ class Choice(fields.Field):
 
 class DateField(fields.Field):
     default_error_messages = {**_BASE_MESSAGES, "invalid": "Enter a valid date in YYYY-MM-DD format."}
-    _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+    _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
 
     def _serialize(self, value, attr, obj, **kwargs):
         return value.isoformat() if value is not None else None

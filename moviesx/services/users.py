@@ -12,7 +12,7 @@ from moviesx.schemas.fields import is_email
 from moviesx.services.clock import utcnow
 from moviesx.services.passwords import hash_password
 
-USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_]+$")
+USERNAME_PATTERN = re.compile(r"[A-Za-z0-9_]+\Z")  # \Z: "$" would accept a trailing newline
 RESERVED_USERNAMES = {"onboarding", "friends", "searching"}
 USERNAME_INVALID = "Enter a valid username. This value may contain only letters, numbers, and underscores."
 USERNAME_RESERVED = "This username is reserved."

@@ -153,6 +153,7 @@ def test_signup_reports_every_failing_field_at_once(client):
     ("overrides", "expected"),
     [
         ({"username": "bad name!"}, {"username": [INVALID_USERNAME]}),
+        ({"username": "bob\n"}, {"username": [INVALID_USERNAME]}),
         ({"username": "Onboarding"}, {"username": ["This username is reserved."]}),
         ({"username": "friends"}, {"username": ["This username is reserved."]}),
         ({"username": "u" * 151}, {"username": ["Ensure this value has at most 150 characters (it has 151)."]}),

@@ -1,0 +1,23 @@
+"""Contract fields (API.md 3.2): formats match the whole value, a trailing newline included."""
+
+from __future__ import annotations
+
+import pytest
+from marshmallow import ValidationError
+
+from moviesx.schemas.fields import DateField, Slug, Url
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        (Slug(), "drama\n", "Enter a valid \u201cslug\u201d consisting of letters, numbers, underscores or hyphens."),
+        (Url(), "https://example.com\n", "Enter a valid URL."),
+        (DateField(), "2020-01-01\n", "Enter a valid date in YYYY-MM-DD format."),
+    ],
+)
+def test_trailing_newline_fails_the_format(field, value, message):
+    with pytest.raises(ValidationError) as caught:
+        field.deserialize(value)
+    assert caught.value.messages == [message]
+    assert field.deserialize(value.rstrip("\n")) is not None
