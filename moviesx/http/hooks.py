@@ -9,11 +9,16 @@ import uuid
 from flask import Flask, Response, current_app, g, request
 
 from moviesx.http.errors import APIError, translate
+from moviesx.http.language import DEFAULT_LANGUAGE, set_language
 
 log = logging.getLogger("moviesx.requests")
 
 
 def _start_request() -> None:
+    # `g` lives in the app context, which a request reuses when one is already pushed (tests, CLI):
+    # every request starts in English and without a caller (API.md 1.6).
+    g.pop("user", None)
+    set_language(DEFAULT_LANGUAGE)
     g.request_id = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex
     g.request_started = time.perf_counter()
     length = request.content_length

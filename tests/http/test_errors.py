@@ -117,3 +117,20 @@ def test_request_id_is_echoed(client):
     response = client.get("/healthz", headers={"X-Request-ID": "abc-123"})
     assert response.headers["X-Request-ID"] == "abc-123"
     assert len(client.get("/healthz").headers["X-Request-ID"]) == 32
+
+
+def test_language_of_one_request_does_not_leak_into_the_next(client, headers_for):
+    # The test client reuses the app context pushed by the `app` fixture, so `g` outlives a request:
+    # every request must start from English and no caller.
+    from tests.factories import UserFactory
+
+    user = UserFactory(preferred_language="es")
+    assert client.get("/api/users/", headers=headers_for(user)).status_code == 200
+    assert client.get("/api/nope/").get_json() == UNKNOWN
+    response = client.get("/api/users/", headers={"Authorization": "Bearer x"})
+    assert response.get_json()["messages"][0]["message"] == "Token is invalid"
+    assert client.post("/api/auth/login/", json={"username": "nobody", "password": "x"}).get_json() == {
+        "detail": "No active account found with the given credentials"
+    }
+    assert client.get("/api/users/", headers=headers_for(user)).status_code == 200
+    assert client.get("/api/nope/").get_json() == UNKNOWN
