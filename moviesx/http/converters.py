@@ -38,13 +38,25 @@ class SlugConverter(BaseConverter):
         return value
 
 
-class IdConverter(BaseConverter):
-    """Decimal digits of any length; values past the database range name no object (API.md 3.2b)."""
+class PathId(int):
+    """An id from the path: compares and binds as an int; `str()` gives the segment as written (API.md 3.1)."""
 
-    regex = r"\d+"
+    def __new__(cls, segment: str):
+        number = super().__new__(cls, int(segment))
+        number.segment = segment
+        return number
+
+    def __str__(self) -> str:
+        return self.segment
+
+
+class IdConverter(BaseConverter):
+    """ASCII decimal digits of any length; values past the database range name no object (API.md 3.2b)."""
+
+    regex = r"[0-9]+"
 
     def to_python(self, value: str) -> int:
-        return int(value)
+        return PathId(value)
 
     def to_url(self, value) -> str:
         return str(value)

@@ -71,6 +71,21 @@ def test_missing_deleted_and_huge_review_ids(as_user, review):
             assert response.get_json() == not_found("Review", review_id)
 
 
+def test_path_ids_are_ascii_digits_and_404_names_the_segment_as_written(as_user, review):
+    """API.md 1.1 (`<id>` is decimal digits) and 3.1 (`lookup_value` is the path value as a string)."""
+    comment = CommentFactory(review=review)
+    me = as_user(UserFactory())
+    assert me.get(f"/api/reviews/{review.id:03d}/comments/{comment.id:04d}/").get_json()["id"] == comment.id
+    assert me.get(f"/api/reviews/{review.id:03d}/comments/0{comment.id + 40}/").get_json() == not_found(
+        "Comment", f"0{comment.id + 40}"
+    )
+    assert me.get("/api/reviews/000999999/reactions/").get_json() == not_found("Review", "000999999")
+    for segment in ("\u0661", "\uff11", f"{review.id}\u0660"):
+        response = me.get(f"/api/reviews/{segment}/")
+        assert response.status_code == 404
+        assert response.get_json() == not_found("unknown", "unknown")
+
+
 def test_edit_review(as_user, review, author):
     response = as_user(author).put(f"/api/reviews/{review.id}/", json=REVIEW)
     assert response.status_code == 200
