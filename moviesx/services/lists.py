@@ -219,12 +219,15 @@ def create_list(
     movie_ids: list[int] = []
     if intelligent:
         movie_ids = recommended_movie_ids(owner, resolve_fill_criteria(owner, genres, celebrities, friends))
+    now = utcnow()
     movie_list = MovieList(
         user_id=owner.id,
         name=data["name"],
         slug=slug,
         description=data.get("description", ""),
         privacity=data["privacity"],
+        created_at=now,
+        updated_at=now,  # a new list has not been updated yet: both stamps are the same instant
     )
     movie_list.items = [MovieListItem(movie_id=movie_id, position=position) for position, movie_id in enumerate(movie_ids)]
     db.session.add(movie_list)

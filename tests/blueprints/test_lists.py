@@ -51,6 +51,15 @@ def test_create_returns_the_new_empty_list(as_user, me, clock):
     assert stamp.endswith(".000000Z")
 
 
+def test_a_new_list_has_the_same_created_and_updated_stamps(as_user, app):
+    # The real clock (no `clock` fixture): both stamps must still be the one instant of the creation.
+    owner = UserFactory(username="owner")
+
+    body = post_json(as_user, owner, CREATE, {"name": "Fresh", "privacity": "P"}).get_json()
+
+    assert body["updated_at"] == body["created_at"]
+
+
 def test_create_defaults_description_and_slugifies_unicode(as_user, me):
     response = post_json(as_user, me, CREATE, {"name": "  Acción 2!  ", "privacity": "P"})
 
