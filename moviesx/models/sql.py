@@ -20,6 +20,13 @@ def _fold_default(element, compiler, **kw):
     return "lower(%s)" % compiler.process(element.clauses, **kw)
 
 
+@compiles(fold, "postgresql")
+def _fold_postgresql(element, compiler, **kw):
+    # Columns sorted by code point carry the "C" collation, whose lower() is ASCII-only: fold with the
+    # database's default (Unicode) rules instead, so that `É` finds `Éva` there too.
+    return 'lower((%s) COLLATE "default")' % compiler.process(element.clauses, **kw)
+
+
 @compiles(fold, "sqlite")
 def _fold_sqlite(element, compiler, **kw):
     return "py_lower(%s)" % compiler.process(element.clauses, **kw)

@@ -116,6 +116,16 @@ def test_person_search_includes_everyone(as_user, user, cast):
     assert names(get("/api/persons/searching/")) == ["Cid", "Zoë", "amy"]
 
 
+def test_person_search_folds_non_ascii_capitals(as_user, user):
+    """Unicode case folding on both databases (API.md 6.8a): upper-case `É` in a stored name is found too."""
+    PersonFactory(name="Éva", slug="eva")
+    PersonFactory(name="émile", slug="emile")
+    PersonFactory(name="ÉLISE", slug="elise")
+    get = as_user(user).get
+    assert names(get("/api/persons/searching/?search_query=%C3%89")) == ["ÉLISE", "Éva", "émile"]
+    assert names(get("/api/persons/searching/?search_query=%C3%A9VA")) == ["Éva"]
+
+
 def test_actor_and_director_cursor_searches(as_user, user, cast):
     get = as_user(user).get
     body = get("/api/persons/actors/searching/?limit=1").get_json()
