@@ -42,7 +42,9 @@ class PathId(int):
     """An id from the path: compares and binds as an int; `str()` gives the segment as written (API.md 3.1)."""
 
     def __new__(cls, segment: str):
-        number = super().__new__(cls, int(segment))
+        # More than 19 significant digits is past the database range anyway; int() refuses > 4300 digits.
+        value = int(segment) if len(segment.lstrip("0")) <= 19 else 2**63
+        number = super().__new__(cls, value)
         number.segment = segment
         return number
 

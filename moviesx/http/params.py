@@ -31,7 +31,7 @@ def arg_bool(name: str) -> bool:
 
 def arg_digits(name: str) -> int | None:
     """A value that is all ASCII digits, else None (treated as absent)."""
-    value = request.args.get(name)
+    value = arg_str(name)
     if value is None or not value.isascii() or not value.isdigit():
         return None
     return int(value)
