@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from moviesx.extensions import db
 from moviesx.http.auth import STAFF, authenticated
-from moviesx.http.body import is_form_body, json_object
+from moviesx.http.body import json_object
 from moviesx.http.errors import FieldErrors, NotFound, first_messages
 from moviesx.http.pagination import page_envelope
 from moviesx.http.params import arg_str
@@ -45,7 +45,8 @@ def _read_body(kind: catalog.Kind) -> tuple[dict[str, Any], dict[str, CheckedIma
     images: dict[str, CheckedImage | None] = {}
     errors: dict[str, str] = {}
     keys = catalog.image_keys(kind)
-    if is_form_body():
+    # JSON whatever the Content-Type (API.md 1.2), except multipart, the only form encoding of API.md 8.
+    if request.mimetype == "multipart/form-data":
         g.form_body = True
         data: dict[str, Any] = dict(request.form.items())
         for key in NULLABLE_IN_FORMS:

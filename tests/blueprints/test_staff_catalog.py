@@ -141,6 +141,15 @@ def test_genre_validation_messages(api):
     }
 
 
+def test_json_body_is_read_whatever_the_content_type(api):
+    """Staff bodies are JSON or multipart (API.md 8); anything but multipart is decoded as JSON (API.md 1.2)."""
+    for index, content_type in enumerate(("application/x-www-form-urlencoded", "text/plain", "application/json")):
+        response = api.post("/api/catalog/genres/", data=json.dumps({"name": f"Genre {index}"}), content_type=content_type)
+        assert (response.status_code, response.get_json()["slug"]) == (201, f"genre-{index}"), content_type
+    response = api.post("/api/catalog/genres/", data="name=Drama", content_type="application/x-www-form-urlencoded")
+    assert (response.status_code, response.get_json()) == (400, {"error": "Invalid JSON body"})
+
+
 def test_genre_list_search_and_pagination(api):
     for name in ("Drama", "Melodrama", "Comedy"):
         GenreFactory(name=name, slug=name.lower())
