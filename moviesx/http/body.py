@@ -9,6 +9,7 @@ from flask import g, request
 from marshmallow import Schema, ValidationError
 
 from moviesx.http.errors import FieldErrors, error
+from moviesx.schemas.fields import parse_digits
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -18,7 +19,7 @@ def _decode_json(*, empty_means_empty: bool) -> Any:
     if not raw and empty_means_empty:
         return {}
     try:
-        return json.loads(raw.decode("utf-8"))
+        return json.loads(raw.decode("utf-8"), parse_int=parse_digits)
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise error(400, "Invalid JSON body") from None
 

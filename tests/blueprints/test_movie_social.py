@@ -101,6 +101,26 @@ def test_bad_ratings(as_user, me, movie, value, message):
     assert db.session.query(Rating).count() == 0
 
 
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("1" + "0" * 5000, "Ensure this value is less than or equal to 5."),
+        ("-1" + "0" * 5000, "Ensure this value is greater than or equal to 1."),
+        ('"' + "9" * 5000 + '"', "Ensure this value is less than or equal to 5."),
+        ('"-' + "9" * 5000 + '"', "Ensure this value is greater than or equal to 1."),
+        ('"' + "0" * 5000 + '4"', None),
+    ],
+)
+def test_integers_past_pythons_digit_limit_are_range_checked(as_user, me, movie, raw, message):
+    """API.md 3.2b: integers are read at any size, then range-checked (more than 4300 digits included)."""
+    response = as_user(me).post("/api/movies/the-movie/ratings/", data='{"rating": ' + raw + "}", content_type="application/json")
+    if message is None:
+        assert (response.status_code, response.get_json()["rating"]) == (201, 4)
+        return
+    assert (response.status_code, response.get_json()) == (400, {"rating": [message]})
+    assert db.session.query(Rating).count() == 0
+
+
 def test_rating_as_digit_string_is_an_integer(as_user, me, movie):
     response = as_user(me).post("/api/movies/the-movie/ratings/", json={"rating": "5"})
     assert response.status_code == 201
