@@ -82,6 +82,20 @@ def test_award_slug_may_be_a_fixed_person_word_and_deleted_awards_404(as_user, u
     assert response.get_json()["lookup_value"] == "gone"
 
 
+def test_award_slug_with_nul_is_the_generic_404(as_user, user):
+    """A NUL in the path names no award (PostgreSQL cannot even compare it): the generic 404, never a 500."""
+    response = as_user(user).get("/api/awards/a%00b/")
+    assert (response.status_code, response.get_json()) == (
+        404,
+        {
+            "error": "Not Found",
+            "message": "The requested resource was not found.",
+            "model": "Award",
+            "lookup_value": "a\x00b",
+        },
+    )
+
+
 def test_public_catalogue_requires_verified_user(client, as_user):
     assert client.get("/api/genres/").status_code == 401
     unverified = UserFactory(verified=False)

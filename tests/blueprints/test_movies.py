@@ -139,6 +139,16 @@ def test_search_without_filters_orders_by_release_date_then_id(as_user, user):
     assert (a.id < b.id) and old.id
 
 
+def test_search_values_with_nul_match_nothing(as_user, user):
+    """Unknown values match nothing, never a 500 (PostgreSQL refuses NUL in parameters)."""
+    MovieFactory(slug="m")
+    get = as_user(user).get
+    for query in ("name=a%00b", "genres[]=a%00b", "platforms=%00", "celebrities[]=%00", "actors=%00", "directors=%00"):
+        response = get(f"/api/movies/searching/?{query}")
+        assert (response.status_code, response.get_json()["count"]) == (200, 0), query
+    assert get("/api/movies/searching/?name=").get_json()["count"] == 1
+
+
 def test_search_pagination(as_user, user):
     for n in range(5):
         MovieFactory(slug=f"m{n}", release_date=date(2000 + n, 1, 1))

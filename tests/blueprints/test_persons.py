@@ -126,6 +126,29 @@ def test_person_search_folds_non_ascii_capitals(as_user, user):
     assert names(get("/api/persons/searching/?search_query=%C3%A9VA")) == ["Éva"]
 
 
+def test_nul_in_slug_or_search_is_404_or_empty(as_user, user, cast):
+    """Never a 500 for a NUL (PostgreSQL refuses it in parameters): the generic 404 or no match."""
+    get = as_user(user).get
+    for path in ("/api/persons/a%00b/", "/api/persons/a%00b/acted-movies/", "/api/persons/a%00b/directed-movies/"):
+        response = get(path)
+        assert (response.status_code, response.get_json()) == (
+            404,
+            {
+                "error": "Not Found",
+                "message": "The requested resource was not found.",
+                "model": "Person",
+                "lookup_value": "a\x00b",
+            },
+        ), path
+    assert get("/api/persons/searching/?search_query=%00").get_json()["count"] == 0
+    assert get("/api/persons/actors/?name=%00").get_json()["count"] == 0
+    assert get("/api/persons/directors/searching/?search_query=a%00").get_json() == {
+        "results": [],
+        "next_last_id": None,
+        "count": 0,
+    }
+
+
 def test_actor_and_director_cursor_searches(as_user, user, cast):
     get = as_user(user).get
     body = get("/api/persons/actors/searching/?limit=1").get_json()

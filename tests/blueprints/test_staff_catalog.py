@@ -150,6 +150,15 @@ def test_json_body_is_read_whatever_the_content_type(api):
     assert (response.status_code, response.get_json()) == (400, {"error": "Invalid JSON body"})
 
 
+def test_nul_in_slug_or_search_is_404_or_empty(api):
+    GenreFactory(name="Drama", slug="drama")
+    for method in ("get", "put", "delete"):
+        response = getattr(api, method)("/api/catalog/genres/a%00b/", json={})
+        assert (response.status_code, response.get_json()) == (404, not_found("Genre", "a\x00b")), method
+    assert api.post("/api/catalog/genres/a%00b/restore/").get_json() == not_found("Genre", "a\x00b")
+    assert api.get("/api/catalog/genres/?search_query=dr%00").get_json()["count"] == 0
+
+
 def test_genre_list_search_and_pagination(api):
     for name in ("Drama", "Melodrama", "Comedy"):
         GenreFactory(name=name, slug=name.lower())
