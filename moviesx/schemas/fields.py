@@ -24,7 +24,7 @@ def max_length_message(maximum: int, actual: int) -> str:
 
 
 def choice_message(value) -> str:
-    shown = value if isinstance(value, str) else json.dumps(value)
+    shown = value if isinstance(value, (str, Saturated)) else json.dumps(value)
     return f"Value '{shown}' is not a valid choice."
 
 
@@ -177,8 +177,25 @@ def parse_digits(text: str) -> int:
     negative = text.startswith("-")
     digits = text.lstrip("+-").lstrip("0") or "0"
     if len(digits) > _MAX_DIGITS:
-        return -(10**_MAX_DIGITS) if negative else 10**_MAX_DIGITS
+        return Saturated(-(10**_MAX_DIGITS) if negative else 10**_MAX_DIGITS, text)
     return -int(digits) if negative else int(digits)
+
+
+class Saturated(int):
+    """A saturated integer that still prints as the digits that were sent (str() of it would raise)."""
+
+    def __new__(cls, value: int, text: str):
+        number = super().__new__(cls, value)
+        number.text = text
+        return number
+
+    def __str__(self) -> str:
+        return self.text
+
+    __repr__ = __str__
+
+    def __format__(self, spec: str) -> str:
+        return format(self.text, spec)
 
 
 def check_range(number, minimum, maximum) -> None:

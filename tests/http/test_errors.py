@@ -134,3 +134,18 @@ def test_language_of_one_request_does_not_leak_into_the_next(client, headers_for
     }
     assert client.get("/api/users/", headers=headers_for(user)).status_code == 200
     assert client.get("/api/nope/").get_json() == UNKNOWN
+
+
+def test_a_huge_json_number_in_a_choice_field_is_named_as_sent(client, headers_for):
+    from tests.factories import ReviewFactory, UserFactory
+
+    review = ReviewFactory()
+    digits = "7" * 5000
+    response = client.post(
+        f"/api/reviews/{review.id}/reactions/",
+        headers=headers_for(UserFactory()),
+        data=b'{"emoji_code": %s}' % digits.encode(),
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.get_json() == {"emoji_code": [f"Value '{digits}' is not a valid choice."]}

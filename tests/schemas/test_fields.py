@@ -21,3 +21,12 @@ def test_trailing_newline_fails_the_format(field, value, message):
         field.deserialize(value)
     assert caught.value.messages == [message]
     assert field.deserialize(value.rstrip("\n")) is not None
+
+
+def test_choice_message_names_a_huge_number_as_sent():
+    from moviesx.schemas.fields import choice_message, parse_digits
+
+    digits = "9" * 5000
+    assert choice_message(parse_digits(digits)) == f"Value '{digits}' is not a valid choice."
+    assert choice_message(parse_digits("-" + digits)) == f"Value '-{digits}' is not a valid choice."
+    assert choice_message(None) == "Value 'null' is not a valid choice."
