@@ -26,10 +26,8 @@ def language_from_query() -> str:
 
 
 def pick_translation(translations, language: str | None = None):
-    """The translation row for the active language, or None."""
+    """The translation row for the active language (`en` rows included), or None."""
     language = language or active_language()
-    if language == DEFAULT_LANGUAGE:
-        return None
     for row in translations:
         if row.language == language:
             return row

@@ -45,8 +45,6 @@ class MovieFilters:
 def title_matches(needle: str, language: str) -> ColumnElement:
     """Case-insensitive substring of the base title or of the title in `language`."""
     base = contains_folded(Movie.title, needle)
-    if language == "en":
-        return base
     translated = exists().where(
         MovieTranslation.movie_id == Movie.id,
         MovieTranslation.language == language,

@@ -165,6 +165,16 @@ def test_search_pagination(as_user, user):
     assert ([m["slug"] for m in body["results"]], body["current_page"], body["has_next"]) == (["m0"], 3, False)
 
 
+def test_english_translation_row_is_used_for_english_callers(as_user, user, linked_movie):
+    """API.md 1.6: translated content comes from the row of the active language, `en` included; blank falls back."""
+    add_movie_translation(linked_movie, "en", title="The Long Night (Director's Cut)", synopsis=" ")
+    body = as_user(user).get("/api/movies/the-long-night/").get_json()
+    assert (body["title"], body["synopsis"]) == ("The Long Night (Director's Cut)", "Dark.")
+    assert slugs(as_user(user).get("/api/movies/searching/?name=director")) == ["the-long-night"]
+    spanish = as_user(UserFactory(preferred_language="es")).get("/api/movies/the-long-night/").get_json()
+    assert spanish["title"] == "The Long Night"
+
+
 def test_search_by_name_in_base_or_callers_title(as_user):
     night = MovieFactory(title="The Long Night", slug="night")
     day = MovieFactory(title="Day", slug="day")
