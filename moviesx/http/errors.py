@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from flask import Flask, Response, current_app, has_request_context, jsonify, request
@@ -79,8 +80,18 @@ def _first(value: Any) -> str:
     return str(value)
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def json_response(body: Any, status: int, headers: dict[str, str] | None = None) -> Response:
-    response = jsonify(body)
+    try:
+        response = jsonify(body)
+    except UnicodeEncodeError:
+        # A message echoing a value as sent (e.g. a choice) may hold a lone surrogate: write it as a JSON escape.
+        text = _LONE_SURROGATE.sub(
+            lambda match: f"\\u{ord(match.group()):04x}", current_app.json.dumps(body, separators=(",", ":"))
+        )
+        response = current_app.response_class(text + "\n", mimetype=current_app.json.mimetype)
     response.status_code = status
     for name, value in (headers or {}).items():
         response.headers[name] = value

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import uuid
 from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
@@ -24,8 +25,29 @@ def max_length_message(maximum: int, actual: int) -> str:
 
 
 def choice_message(value) -> str:
-    shown = value if isinstance(value, (str, Saturated)) else json.dumps(value)
+    shown = value if isinstance(value, (str, Saturated)) else _as_json(value)
     return f"Value '{shown}' is not a valid choice."
+
+
+def _as_json(value) -> str:
+    """JSON text of a decoded body value; saturated integers (in lists or objects too) print as sent."""
+    saturated: list[Saturated] = []
+    marker = uuid.uuid4().hex
+
+    def plain(item):
+        if isinstance(item, Saturated):
+            saturated.append(item)
+            return f"{marker}-{len(saturated) - 1}"
+        if isinstance(item, list):
+            return [plain(inner) for inner in item]
+        if isinstance(item, dict):
+            return {key: plain(inner) for key, inner in item.items()}
+        return item
+
+    text = json.dumps(plain(value))
+    for index, number in enumerate(saturated):
+        text = text.replace(f'"{marker}-{index}"', number.text)
+    return text
 
 
 def is_valid_text(value: object) -> bool:

@@ -149,3 +149,19 @@ def test_a_huge_json_number_in_a_choice_field_is_named_as_sent(client, headers_f
     )
     assert response.status_code == 400
     assert response.get_json() == {"emoji_code": [f"Value '{digits}' is not a valid choice."]}
+
+
+def test_a_lone_surrogate_echoed_in_a_message_is_written_as_a_json_escape(client, headers_for):
+    from tests.factories import ReviewFactory, UserFactory
+
+    review = ReviewFactory()
+    response = client.post(
+        f"/api/reviews/{review.id}/reactions/",
+        headers=headers_for(UserFactory()),
+        data=b'{"emoji_code": "\\ud800"}',
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.mimetype == "application/json"
+    assert response.get_data() == b'{"emoji_code":["Value \'\\ud800\' is not a valid choice."]}\n'
+    assert response.get_json() == {"emoji_code": ["Value '\ud800' is not a valid choice."]}
