@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from marshmallow import ValidationError
 
@@ -30,3 +32,5 @@ def test_choice_message_names_a_huge_number_as_sent():
     assert choice_message(parse_digits(digits)) == f"Value '{digits}' is not a valid choice."
     assert choice_message(parse_digits("-" + digits)) == f"Value '-{digits}' is not a valid choice."
     assert choice_message(None) == "Value 'null' is not a valid choice."
+    nested = json.loads('{"a": [%s, 5]}' % digits, parse_int=parse_digits)
+    assert choice_message(nested) == f"Value '{{\"a\": [{digits}, 5]}}' is not a valid choice."
