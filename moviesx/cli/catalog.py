@@ -12,7 +12,7 @@ commands = [catalog]
 
 
 @catalog.command("import")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path())
 def import_catalog(file: str) -> None:
     """Upsert genres, platforms, awards, persons and movies from a JSON file, all or nothing."""
     try:

@@ -12,7 +12,7 @@ commands = [movielens]
 
 
 @movielens.command("import")
-@click.argument("directory", type=click.Path(file_okay=False))
+@click.argument("directory", type=click.Path())
 def import_movielens(directory: str) -> None:
     """Upsert MovieLens-100k genres, movies, users and ratings (classic or atomic layout)."""
     try:

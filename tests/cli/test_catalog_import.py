@@ -182,6 +182,14 @@ def test_invalid_image_and_invalid_json(run, tmp_path):
     assert run("[]")[2].endswith("the file must hold a JSON object")
 
 
+def test_missing_file_or_directory_exits_1(app, tmp_path):
+    """API.md 10: exit code 1 with the message on stderr, also for a path that is not a readable file."""
+    for path in (tmp_path / "missing.json", tmp_path):
+        result = app.test_cli_runner().invoke(args=["catalog", "import", str(path)])
+        assert (result.exit_code, result.stdout) == (1, ""), path
+        assert result.stderr.startswith(f"{path}: ")
+
+
 def test_existing_rows_are_matched_by_slug_of_name(run):
     GenreFactory(name="Old name", slug="drama")
     MovieFactory(slug="the-long-night", title="Old")

@@ -148,6 +148,10 @@ def test_missing_directory_or_data(run, tmp_path):
     code, lines, err = run(tmp_path)
     assert (code, lines) == (1, [])
     assert "no MovieLens-100k data" in err
+    a_file = tmp_path / "u.data"
+    a_file.write_text("")
+    code, lines, err = run(a_file)  # API.md 10: every error exits 1 with the message on stderr
+    assert (code, lines, err) == (1, [], f"{a_file}: not a directory")
 
 
 def test_parsers():
