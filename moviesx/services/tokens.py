@@ -138,4 +138,7 @@ def purge_expired_revocations() -> int:
 def _from_timestamp(seconds: int):
     from datetime import datetime
 
-    return datetime.fromtimestamp(seconds, UTC).replace(tzinfo=None)
+    try:
+        return datetime.fromtimestamp(seconds, UTC).replace(tzinfo=None)
+    except (OverflowError, OSError, ValueError):  # an `exp` past year 9999: kept until the end of time
+        return datetime.max.replace(microsecond=0)

@@ -179,6 +179,15 @@ def test_logout_errors(client):
     assert response.get_json() == REFRESH_REJECTED
 
 
+@pytest.mark.parametrize("exp", [10**12, 2**70])
+def test_logout_of_a_token_expiring_after_year_9999(client, exp):
+    user = UserFactory()
+    claims = decode(login(client, user.username).get_json()["refresh"])
+    token = jwt.encode({**claims, "exp": exp}, TEST_SECRET, algorithm="HS256")
+    assert client.post("/api/auth/logout/", json={"refresh": token}).status_code == 204
+    assert client.post("/api/auth/refresh/", json={"refresh": token}).get_json() == REFRESH_REJECTED
+
+
 def test_revocation_survives_a_new_app(client, app_config):
     from moviesx import create_app
 
