@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 from datetime import UTC, timedelta
 
@@ -12,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from moviesx.extensions import db
 from moviesx.models import RevokedToken, User
+from moviesx.schemas.fields import is_valid_text
 from moviesx.services.clock import to_timestamp, utcnow
 
 _CLAIM_TYPES = {
@@ -114,11 +116,19 @@ def issued_before_password_change(claims: dict, user: User | None) -> bool:
     return claims["iat"] < math.floor(to_timestamp(user.password_changed_at))
 
 
+def _revocation_key(jti: str) -> str:
+    """The stored form of a jti: itself when it fits the column, else a digest (a jti may be any string)."""
+    if len(jti) <= 64 and is_valid_text(jti):
+        return jti
+    return "sha256:" + hashlib.sha256(jti.encode("utf-8", "surrogatepass")).hexdigest()[:57]
+
+
 def revoke_refresh(claims: dict) -> None:
     """Store the jti until the token's own expiry; revoking twice is harmless."""
-    if db.session.get(RevokedToken, claims["jti"]) is not None:
+    key = _revocation_key(claims["jti"])
+    if db.session.get(RevokedToken, key) is not None:
         return
-    db.session.add(RevokedToken(jti=claims["jti"], expires_at=_from_timestamp(claims["exp"])))
+    db.session.add(RevokedToken(jti=key, expires_at=_from_timestamp(claims["exp"])))
     try:
         db.session.commit()
     except IntegrityError:
@@ -126,7 +136,7 @@ def revoke_refresh(claims: dict) -> None:
 
 
 def is_revoked(claims: dict) -> bool:
-    return db.session.get(RevokedToken, claims["jti"]) is not None
+    return db.session.get(RevokedToken, _revocation_key(claims["jti"])) is not None
 
 
 def purge_expired_revocations() -> int:

@@ -188,6 +188,21 @@ def test_logout_of_a_token_expiring_after_year_9999(client, exp):
     assert client.post("/api/auth/refresh/", json={"refresh": token}).get_json() == REFRESH_REJECTED
 
 
+@pytest.mark.parametrize("jti", ["j" * 100, "nul\u0000byte", "lone\ud800"])
+def test_logout_and_refresh_with_any_jti_string(client, jti):
+    user = UserFactory()
+    claims = decode(login(client, user.username).get_json()["refresh"])
+    token = jwt.encode({**claims, "jti": jti}, TEST_SECRET, algorithm="HS256")
+    assert client.post("/api/auth/refresh/", json={"refresh": token}).status_code == 200
+    assert client.post("/api/auth/logout/", json={"refresh": token}).status_code == 204
+    assert client.post("/api/auth/logout/", json={"refresh": token}).status_code == 204
+    assert client.post("/api/auth/refresh/", json={"refresh": token}).get_json() == REFRESH_REJECTED
+    # another token of the same user is untouched
+    assert (
+        client.post("/api/auth/refresh/", json={"refresh": login(client, user.username).get_json()["refresh"]}).status_code == 200
+    )
+
+
 def test_revocation_survives_a_new_app(client, app_config):
     from moviesx import create_app
 
