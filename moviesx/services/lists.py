@@ -15,12 +15,13 @@ from sqlalchemy.orm import selectinload
 
 from moviesx.extensions import db
 from moviesx.http.errors import APIError, error, translate
-from moviesx.http.language import DEFAULT_LANGUAGE, active_language
-from moviesx.models import Genre, Movie, MovieList, MovieListItem, MovieTranslation, Person, User
+from moviesx.http.language import active_language
+from moviesx.models import Genre, Movie, MovieList, MovieListItem, Person, User
 from moviesx.models.lists import MAX_MOVIES_PER_LIST, PRIVACY_CODES
 from moviesx.models.sql import contains_folded
 from moviesx.services.clock import utcnow
 from moviesx.services.friends import are_friends, friend_ids
+from moviesx.services.movie_search import title_matches
 from moviesx.services.recommendations import recommend
 from moviesx.services.slugify import slugify
 
@@ -309,12 +310,5 @@ def list_movies(movie_list: MovieList, query: str | None, options: Sequence = ()
         select(Movie).join(MovieListItem, MovieListItem.movie_id == Movie.id).where(MovieListItem.movie_list_id == movie_list.id)
     )
     if query and query.strip():
-        matches = contains_folded(Movie.title, query)
-        language = active_language()
-        if language != DEFAULT_LANGUAGE:
-            translated = select(MovieTranslation.movie_id).where(
-                MovieTranslation.language == language, contains_folded(MovieTranslation.title, query)
-            )
-            matches = or_(matches, Movie.id.in_(translated))
-        stmt = stmt.where(matches)
+        stmt = stmt.where(title_matches(query, active_language()))
     return stmt.order_by(MovieListItem.position, Movie.id).options(*options)
