@@ -43,9 +43,24 @@ def _finish_request(response: Response) -> Response:
     return response
 
 
+PREFLIGHT_HEADERS = ("Authorization", "Content-Type")
+
+
+def _preflight_allow_headers(response: Response) -> Response:
+    """A CORS preflight always allows Authorization and Content-Type, plus the headers it asked for (API.md 1.5)."""
+    if request.method == "OPTIONS" and "Access-Control-Allow-Methods" in response.headers:
+        allowed = [name.strip() for name in response.headers.get("Access-Control-Allow-Headers", "").split(",") if name.strip()]
+        known = {name.lower() for name in allowed}
+        allowed += [name for name in PREFLIGHT_HEADERS if name.lower() not in known]
+        response.headers["Access-Control-Allow-Headers"] = ", ".join(allowed)
+    return response
+
+
 def register_hooks(app: Flask) -> None:
     app.before_request(_start_request)
     app.after_request(_finish_request)
+    # First in the list = run last (after Flask-CORS has added its preflight headers).
+    app.after_request_funcs.setdefault(None, []).insert(0, _preflight_allow_headers)
     register_job_hook(app)
 
 

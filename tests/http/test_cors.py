@@ -53,3 +53,16 @@ def test_request_without_origin_gets_no_cors_headers(client):
     response = client.options("/api/auth/login/")
     assert response.status_code == 200
     assert "Access-Control-Allow-Origin" not in response.headers
+
+
+def test_preflight_without_requested_headers_still_allows_authorization_and_content_type(client):
+    for requested in (None, "content-type"):
+        headers = {"Origin": ORIGIN, "Access-Control-Request-Method": "PUT"}
+        if requested:
+            headers["Access-Control-Request-Headers"] = requested
+        response = client.options("/api/users/", headers=headers)
+        assert response.status_code == 200
+        allowed = {name.strip().lower() for name in response.headers["Access-Control-Allow-Headers"].split(",")}
+        assert {"authorization", "content-type"} <= allowed
+    response = client.options("/api/users/", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "PUT"})
+    assert "Access-Control-Allow-Headers" not in response.headers
