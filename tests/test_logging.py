@@ -1,4 +1,5 @@
 """Structured request logs: one JSON line per request carrying its request id."""
+
 from __future__ import annotations
 
 import io

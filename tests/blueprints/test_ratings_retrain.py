@@ -1,4 +1,5 @@
 """Ratings posted over HTTP count towards RECOMMENDER_RETRAIN_AFTER and trigger a retrain (API.md 11)."""
+
 from __future__ import annotations
 
 from moviesx.services import recommender

@@ -1,4 +1,5 @@
 """`rq worker` needs Redis (API.md 10.1)."""
+
 from __future__ import annotations
 
 
