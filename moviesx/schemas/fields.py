@@ -130,34 +130,8 @@ class Url(Str):
         return value
 
 
-class Int(fields.Field):
-    """A JSON integer or a string of decimal digits, read at any size, then range-checked."""
-
-    default_error_messages = {**_BASE_MESSAGES, "invalid": "A valid integer is required."}
-
-    def __init__(self, *, minimum: int | None = None, maximum: int | None = None, **kwargs):
-        super().__init__(**kwargs)
-        self.minimum = minimum
-        self.maximum = maximum
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return value
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, bool):
-            raise self.make_error("invalid")
-        if isinstance(value, int):
-            number = value
-        elif isinstance(value, str) and value.isascii() and value.strip().lstrip("-").isdigit():
-            number = parse_digits(value.strip())
-        else:
-            raise self.make_error("invalid")
-        check_range(number, self.minimum, self.maximum)
-        return number
-
-
-class Number(fields.Field):
-    default_error_messages = {**_BASE_MESSAGES, "invalid": "A valid number is required."}
+class _Ranged(fields.Field):
+    """A number field with optional inclusive bounds, dumped as is."""
 
     def __init__(self, *, minimum: float | None = None, maximum: float | None = None, **kwargs):
         super().__init__(**kwargs)
@@ -166,6 +140,28 @@ class Number(fields.Field):
 
     def _serialize(self, value, attr, obj, **kwargs):
         return value
+
+
+class Int(_Ranged):
+    """A JSON integer or a string of decimal digits, read at any size, then range-checked."""
+
+    default_error_messages = {**_BASE_MESSAGES, "invalid": "A valid integer is required."}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool):
+            raise self.make_error("invalid")
+        if isinstance(value, int):
+            number = value
+        elif isinstance(value, str) and value.isascii() and value.isdigit():
+            number = parse_digits(value)
+        else:
+            raise self.make_error("invalid")
+        check_range(number, self.minimum, self.maximum)
+        return number
+
+
+class Number(_Ranged):
+    default_error_messages = {**_BASE_MESSAGES, "invalid": "A valid number is required."}
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, bool):

@@ -107,7 +107,7 @@ def test_bad_ratings(as_user, me, movie, value, message):
         ("1" + "0" * 5000, "Ensure this value is less than or equal to 5."),
         ("-1" + "0" * 5000, "Ensure this value is greater than or equal to 1."),
         ('"' + "9" * 5000 + '"', "Ensure this value is less than or equal to 5."),
-        ('"-' + "9" * 5000 + '"', "Ensure this value is greater than or equal to 1."),
+        ('"-' + "9" * 5000 + '"', "A valid integer is required."),
         ('"' + "0" * 5000 + '4"', None),
     ],
 )
@@ -119,6 +119,13 @@ def test_integers_past_pythons_digit_limit_are_range_checked(as_user, me, movie,
         return
     assert (response.status_code, response.get_json()) == (400, {"rating": [message]})
     assert db.session.query(Rating).count() == 0
+
+
+@pytest.mark.parametrize("value", ["-3", " 3 ", "+3", "3.0", "٣"])
+def test_rating_strings_other_than_decimal_digits_are_not_integers(as_user, me, movie, value):
+    """API.md 3.2: a valid integer is a JSON integer or a string of decimal digits."""
+    response = as_user(me).post("/api/movies/the-movie/ratings/", json={"rating": value})
+    assert (response.status_code, response.get_json()) == (400, {"rating": ["A valid integer is required."]})
 
 
 def test_rating_as_digit_string_is_an_integer(as_user, me, movie):
