@@ -17,7 +17,7 @@ class ProfileUpdateSchema(InputSchema):
     username = Str(max_length=NAME_MAX)
     first_name = Str(max_length=NAME_MAX)
     last_name = Str(max_length=NAME_MAX)
-    bio = Str(max_length=BIO_MAX)
+    bio = Str(max_length=BIO_MAX, allow_blank=True)  # as at signup: a blank bio is stored as sent
     email = Email()
     password = Str()
     platforms = StrList(metadata={"description": "platform slugs; replaces the set"})

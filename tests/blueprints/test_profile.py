@@ -279,3 +279,13 @@ def test_put_body_shapes(as_user):
     assert response.get_json()["first_name"] == "Plain"
     response = as_user(user).put("/api/users/", data={"first_name": "Formed"})
     assert response.get_json()["first_name"] == "Formed"
+
+
+def test_a_whitespace_bio_follows_the_signup_rules(as_user):
+    """Only absent, null and "" are ignored; any other value is validated like at signup (blank bios allowed)."""
+    user = UserFactory(bio="Old bio")
+    response = as_user(user).put("/api/users/", json={"bio": "   "})
+    assert response.status_code == 200
+    assert response.get_json()["bio"] == "   "
+    too_long = as_user(user).put("/api/users/", json={"bio": "x" * 1001})
+    assert too_long.get_json() == {"bio": ["Ensure this value has at most 1000 characters (it has 1001)."]}
