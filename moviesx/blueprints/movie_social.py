@@ -9,9 +9,12 @@ from moviesx.http.body import accepts, load_json
 from moviesx.http.lookup import get_or_404
 from moviesx.http.pagination import cursor_envelope, page_envelope
 from moviesx.models import Movie, Review
+from moviesx.schemas.base import SLUG_LIST, SuccessSchema
 from moviesx.schemas.social import (
     RatingInputSchema,
+    RatingPageSchema,
     RatingSchema,
+    ReviewCursorSchema,
     ReviewInputSchema,
     ReviewSchema,
     dump_ratings,
@@ -34,6 +37,7 @@ def _movie(slug: str) -> Movie:
 @blp.route("/<movie_slug:slug>/reviews/", methods=["GET"])
 @authenticated(VERIFIED)
 @blp.response(200)
+@blp.alt_response(200, schema=ReviewCursorSchema)
 def movie_reviews(slug):
     movie = _movie(slug)
     return cursor_envelope(reviews.live_reviews().where(Review.movie_id == movie.id), dump_reviews, order=[(Review.id, True)])
@@ -79,6 +83,7 @@ def change_rating(slug):
 @blp.route("/<movie_slug:slug>/unseen/", methods=["POST"])
 @authenticated(VERIFIED)
 @blp.response(200)
+@blp.alt_response(200, schema=SuccessSchema)
 def mark_unseen(slug):
     ratings.mark_unseen(current_user(), _movie(slug))
     return {"success": True}
@@ -87,6 +92,7 @@ def mark_unseen(slug):
 @blp.route("/<movie_slug:slug>/unseen/", methods=["DELETE"])
 @authenticated(VERIFIED)
 @blp.response(200)
+@blp.alt_response(200, schema=SuccessSchema)
 def unmark_unseen(slug):
     ratings.unmark_unseen(current_user(), _movie(slug))
     return {"success": True}
@@ -95,6 +101,7 @@ def unmark_unseen(slug):
 @blp.route("/<movie_slug:slug>/friends-ratings/", methods=["GET"])
 @authenticated(VERIFIED)
 @blp.response(200)
+@blp.alt_response(200, schema=RatingPageSchema)
 def friends_ratings(slug):
     return page_envelope(ratings.friends_ratings(current_user(), _movie(slug)), dump_ratings)
 
@@ -102,5 +109,6 @@ def friends_ratings(slug):
 @blp.route("/<movie_slug:slug>/movie-lists/", methods=["GET"])
 @authenticated(VERIFIED)
 @blp.response(200)
+@blp.alt_response(200, schema=SLUG_LIST)
 def my_lists_with_movie(slug):
     return ratings.list_slugs_with(current_user(), _movie(slug))

@@ -13,11 +13,16 @@ from moviesx.http.language import active_language
 from moviesx.http.pagination import cursor_envelope
 from moviesx.models import Comment, Review
 from moviesx.schemas.social import (
+    CommentCursorSchema,
     CommentInputSchema,
     CommentSchema,
+    CommentTranslationSchema,
+    ReactionCreatedSchema,
     ReactionInputSchema,
+    ReactionSummarySchema,
     ReviewInputSchema,
     ReviewSchema,
+    ReviewTranslationSchema,
 )
 from moviesx.services import reactions, reviews, translator
 
@@ -72,6 +77,7 @@ def delete_review(review_id):
 @blp.route("/<id:review_id>/translations/", methods=["GET"])
 @authenticated(VERIFIED, bucket="translation")
 @blp.response(200)
+@blp.alt_response(200, schema=ReviewTranslationSchema)
 def review_translations(review_id):
     review = reviews.review_or_404(review_id)
     language = active_language()
@@ -81,6 +87,7 @@ def review_translations(review_id):
 @blp.route("/<id:review_id>/reactions/", methods=["GET"])
 @authenticated(VERIFIED)
 @blp.response(200)
+@blp.alt_response(200, schema=ReactionSummarySchema)
 def review_reactions(review_id):
     return reactions.summary(reviews.review_or_404(review_id), current_user())
 
@@ -89,6 +96,7 @@ def review_reactions(review_id):
 @authenticated(VERIFIED)
 @accepts(ReactionInputSchema)
 @blp.response(200)
+@blp.alt_response(200, schema=ReactionCreatedSchema)
 def react_to_review(review_id):
     review = reviews.review_or_404(review_id)
     data = load_json(ReactionInputSchema())
@@ -110,6 +118,7 @@ def remove_review_reaction(review_id, reaction_id):
 @blp.route("/<id:review_id>/comments/", methods=["GET"])
 @authenticated(VERIFIED)
 @blp.response(200)
+@blp.alt_response(200, schema=CommentCursorSchema)
 def review_comments(review_id):
     review = reviews.review_or_404(review_id)
     return cursor_envelope(reviews.top_level_comments(review), _dump_comments, order=[(Comment.id, True)], default_limit=20)
@@ -119,6 +128,7 @@ def review_comments(review_id):
 @authenticated(VERIFIED)
 @accepts(CommentInputSchema)
 @blp.response(201)
+@blp.alt_response(201, schema=CommentSchema)
 def add_comment(review_id):
     review = reviews.review_or_404(review_id)
     data = load_json(CommentInputSchema())
@@ -128,6 +138,7 @@ def add_comment(review_id):
 @blp.route("/<id:review_id>/comments/<id:comment_id>/", methods=["GET"])
 @authenticated(VERIFIED)
 @blp.response(200)
+@blp.alt_response(200, schema=CommentSchema)
 def comment_detail(review_id, comment_id):
     _review, comment = _comment(review_id, comment_id)
     return _dump_comment(comment)
@@ -137,6 +148,7 @@ def comment_detail(review_id, comment_id):
 @authenticated(VERIFIED)
 @accepts(CommentInputSchema)
 @blp.response(200)
+@blp.alt_response(200, schema=CommentSchema)
 def edit_comment(review_id, comment_id):
     _review, comment = _comment(review_id, comment_id)
     reviews.require_owner(comment.user_id, current_user(), "You can only edit your own comments")
@@ -157,6 +169,7 @@ def delete_comment(review_id, comment_id):
 @blp.route("/<id:review_id>/comments/<id:comment_id>/replies/", methods=["GET"])
 @authenticated(VERIFIED)
 @blp.response(200)
+@blp.alt_response(200, schema=CommentCursorSchema)
 def comment_replies(review_id, comment_id):
     _review, comment = _comment(review_id, comment_id)
     return cursor_envelope(reviews.replies_to(comment), _dump_comments, order=[(Comment.id, True)], default_limit=20)
@@ -166,6 +179,7 @@ def comment_replies(review_id, comment_id):
 @authenticated(VERIFIED)
 @accepts(CommentInputSchema)
 @blp.response(201)
+@blp.alt_response(201, schema=CommentSchema)
 def reply_to_comment(review_id, comment_id):
     review, comment = _comment(review_id, comment_id)
     data = load_json(CommentInputSchema())
@@ -175,6 +189,7 @@ def reply_to_comment(review_id, comment_id):
 @blp.route("/<id:review_id>/comments/<id:comment_id>/translations/", methods=["GET"])
 @authenticated(VERIFIED, bucket="translation")
 @blp.response(200)
+@blp.alt_response(200, schema=CommentTranslationSchema)
 def comment_translations(review_id, comment_id):
     _review, comment = _comment(review_id, comment_id)
     return {"content": translator.translate(comment.content, active_language())}
@@ -183,6 +198,7 @@ def comment_translations(review_id, comment_id):
 @blp.route("/<id:review_id>/comments/<id:comment_id>/reactions/", methods=["GET"])
 @authenticated(VERIFIED)
 @blp.response(200)
+@blp.alt_response(200, schema=ReactionSummarySchema)
 def comment_reactions(review_id, comment_id):
     _review, comment = _comment(review_id, comment_id)
     return reactions.summary(comment, current_user())
@@ -192,6 +208,7 @@ def comment_reactions(review_id, comment_id):
 @authenticated(VERIFIED)
 @accepts(ReactionInputSchema)
 @blp.response(200)
+@blp.alt_response(200, schema=ReactionCreatedSchema)
 def react_to_comment(review_id, comment_id):
     _review, comment = _comment(review_id, comment_id)
     data = load_json(ReactionInputSchema())

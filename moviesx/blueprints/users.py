@@ -14,8 +14,9 @@ from moviesx.http.pagination import cursor_envelope, page_envelope, requested_li
 from moviesx.http.params import arg_bool, arg_id, arg_str
 from moviesx.models import FriendRequest, Review, User
 from moviesx.models.sql import codepoint, contains_folded
-from moviesx.schemas.social import dump_friend_requests, dump_reviews
-from moviesx.schemas.users import UserSchema, dump_users
+from moviesx.schemas.base import StatusMessageSchema
+from moviesx.schemas.social import FriendRequestCursorSchema, ReviewCursorSchema, dump_friend_requests, dump_reviews
+from moviesx.schemas.users import BioTranslationSchema, UserCursorSchema, UserPageSchema, UserSchema, dump_users
 from moviesx.services import friends, translator
 from moviesx.services.reviews import live_reviews
 
@@ -25,6 +26,7 @@ blp = Blueprint("users", __name__, url_prefix="/api/users", description="Users, 
 @blp.route("/suggested-users/", methods=["GET"])
 @authenticated(VERIFIED)
 @blp.response(200)
+@blp.alt_response(200, schema=UserCursorSchema)
 def suggested_users():
     """Friends of friends, by common friends descending, then id ascending."""
     rows, has_more, count = friends.suggestions_page(current_user().id, limit=requested_limit(10), last_id=arg_id("last_id"))
@@ -35,6 +37,7 @@ def suggested_users():
 @blp.route("/friend-requests/", methods=["GET"])
 @authenticated(ANY)
 @blp.response(200)
+@blp.alt_response(200, schema=FriendRequestCursorSchema)
 def incoming_friend_requests():
     """Incoming pending requests, newest first."""
     return cursor_envelope(
@@ -47,6 +50,7 @@ def incoming_friend_requests():
 @blp.route("/friends/", methods=["GET"])
 @authenticated(VERIFIED)
 @blp.response(200)
+@blp.alt_response(200, schema=UserCursorSchema)
 def my_friends():
     return cursor_envelope(friends.friends_of(current_user().id), dump_users, order=[(User.id, True)])
 
@@ -54,6 +58,7 @@ def my_friends():
 @blp.route("/friends/", methods=["DELETE"])
 @authenticated(VERIFIED)
 @blp.response(200)
+@blp.alt_response(200, schema=StatusMessageSchema)
 def unfriend():
     """Unfriend `?username=`: deletes the friendship and the request row of the pair."""
     username = arg_str("username")
@@ -73,6 +78,7 @@ def _active_user(username: str) -> User | None:
 @blp.route("/searching/", methods=["GET"])
 @authenticated(VERIFIED)
 @blp.response(200)
+@blp.alt_response(200, schema=UserPageSchema)
 def search_users():
     """Case-insensitive substring of username, first or last name; by username code point, then id."""
     needle = arg_str("search_query")
@@ -102,6 +108,7 @@ def user_detail(username):
 @blp.route("/<username:username>/reviews/", methods=["GET"])
 @authenticated(VERIFIED)
 @blp.response(200)
+@blp.alt_response(200, schema=ReviewCursorSchema)
 def user_reviews(username):
     user = user_or_404(username)
     return cursor_envelope(live_reviews().where(Review.user_id == user.id), dump_reviews, order=[(Review.id, True)])
@@ -110,6 +117,7 @@ def user_reviews(username):
 @blp.route("/<username:username>/friends/", methods=["GET"])
 @authenticated(VERIFIED)
 @blp.response(200)
+@blp.alt_response(200, schema=UserCursorSchema)
 def user_friends(username):
     user = user_or_404(username)
     return cursor_envelope(friends.friends_of(user.id), dump_users, order=[(User.id, True)])
@@ -118,6 +126,7 @@ def user_friends(username):
 @blp.route("/<username:username>/friend-requests/", methods=["POST"])
 @authenticated(VERIFIED)
 @blp.response(200)
+@blp.alt_response(200, schema=StatusMessageSchema)
 def send_friend_request(username):
     return {"status": translate(friends.send_request(current_user(), user_or_404(username)))}
 
@@ -125,6 +134,7 @@ def send_friend_request(username):
 @blp.route("/<username:username>/friend-requests/", methods=["DELETE"])
 @authenticated(VERIFIED)
 @blp.response(200)
+@blp.alt_response(200, schema=StatusMessageSchema)
 def reject_friend_request(username):
     friends.reject_request(current_user(), user_or_404(username))
     return {"status": translate("Friend request rejected")}
@@ -133,6 +143,7 @@ def reject_friend_request(username):
 @blp.route("/<username:username>/translations/", methods=["GET"])
 @authenticated(VERIFIED, bucket="translation")
 @blp.response(200)
+@blp.alt_response(200, schema=BioTranslationSchema)
 def user_translations(username):
     user = user_or_404(username)
     return {"bio": translator.translate(user.bio, active_language())}

@@ -8,7 +8,8 @@ from marshmallow import ValidationError, fields
 
 from moviesx.http.urls import movie_url, user_url
 from moviesx.models.lists import PRIVACY_CODES
-from moviesx.schemas.base import InputSchema, OutputSchema
+from moviesx.schemas.base import InputSchema, OutputSchema, cursor_of, page_of
+from moviesx.schemas.base import SuccessSchema as SuccessSchema  # re-exported for the lists blueprint
 from moviesx.schemas.catalog import MovieSchema
 from moviesx.schemas.fields import BLANK, Choice, Str
 from moviesx.services.lists import list_slug
@@ -68,31 +69,6 @@ class MovieListSchema(OutputSchema):
     updated_at = UTCDateTime()
 
 
-class SuccessSchema(OutputSchema):
-    success = fields.Boolean()
-
-
-def _page_schema(name: str, item_schema: type) -> type:
-    """A page envelope (API.md 3.3) whose results are dumped with `item_schema`."""
-    return type(
-        name,
-        (OutputSchema,),
-        {
-            "results": fields.List(fields.Nested(item_schema)),
-            "count": fields.Integer(),
-            "total_pages": fields.Integer(),
-            "current_page": fields.Integer(),
-            "has_next": fields.Boolean(),
-            "has_previous": fields.Boolean(),
-        },
-    )
-
-
-MovieListPageSchema = _page_schema("MovieListPageSchema", MovieListSchema)
-ListMoviePageSchema = _page_schema("ListMoviePageSchema", MovieSchema)
-
-
-class MovieListCursorSchema(OutputSchema):
-    results = fields.List(fields.Nested(MovieListSchema))
-    next_last_id = fields.Integer(allow_none=True)
-    count = fields.Integer()
+MovieListPageSchema = page_of(MovieListSchema)
+ListMoviePageSchema = page_of(MovieSchema, "ListMoviePageSchema")
+MovieListCursorSchema = cursor_of(MovieListSchema)

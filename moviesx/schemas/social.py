@@ -10,7 +10,7 @@ from marshmallow import ValidationError, fields, missing
 from moviesx.http.errors import translate
 from moviesx.http.urls import comment_url, movie_url, user_url
 from moviesx.models import EMOJIS, FRIEND_REQUEST_STATUSES, Comment, FriendRequest, Rating, Review
-from moviesx.schemas.base import InputSchema, OutputSchema
+from moviesx.schemas.base import InputSchema, OutputSchema, cursor_of, page_of
 from moviesx.schemas.fields import REQUIRED, Bool, Int, Str, choice_message
 
 
@@ -59,39 +59,46 @@ class ReviewSchema(OutputSchema):
 
     id = fields.Integer()
     title = fields.String()
-    movie = fields.Function(lambda review: movie_url(review.movie.slug))
-    user = fields.Function(lambda review: user_url(review.user.username))
+    movie = fields.Function(lambda review: movie_url(review.movie.slug), metadata={"type": "string", "format": "uri"})
+    user = fields.Function(lambda review: user_url(review.user.username), metadata={"type": "string", "format": "uri"})
     content = fields.String()
     is_positive = fields.Boolean()
-    created_at = fields.Function(lambda review: api_datetime(review.created_at))
+    created_at = fields.Function(
+        lambda review: api_datetime(review.created_at), metadata={"type": "string", "format": "date-time"}
+    )
 
 
 class RatingSchema(OutputSchema):
     id = fields.Integer()
-    user = fields.Function(lambda rating: user_url(rating.user.username))
-    movie = fields.Function(lambda rating: movie_url(rating.movie.slug))
+    user = fields.Function(lambda rating: user_url(rating.user.username), metadata={"type": "string", "format": "uri"})
+    movie = fields.Function(lambda rating: movie_url(rating.movie.slug), metadata={"type": "string", "format": "uri"})
     rating = fields.Integer()
-    created_at = fields.Function(lambda rating: api_datetime(rating.created_at))
+    created_at = fields.Function(
+        lambda rating: api_datetime(rating.created_at), metadata={"type": "string", "format": "date-time"}
+    )
 
 
 class FriendRequestSchema(OutputSchema):
     id = fields.Integer()
-    from_user = fields.Function(lambda row: user_url(row.from_user.username))
-    to_user = fields.Function(lambda row: user_url(row.to_user.username))
-    status = fields.Function(lambda row: translate(FRIEND_REQUEST_STATUSES[row.status]))
+    from_user = fields.Function(lambda row: user_url(row.from_user.username), metadata={"type": "string", "format": "uri"})
+    to_user = fields.Function(lambda row: user_url(row.to_user.username), metadata={"type": "string", "format": "uri"})
+    status = fields.Function(lambda row: translate(FRIEND_REQUEST_STATUSES[row.status]), metadata={"type": "string"})
 
 
 class CommentSchema(OutputSchema):
     """`has_replies` comes from `replied_ids` (computed for the whole page by services.reviews.replied_ids)."""
 
     id = fields.Integer()
-    user = fields.Function(lambda comment: user_url(comment.user.username))
+    user = fields.Function(lambda comment: user_url(comment.user.username), metadata={"type": "string", "format": "uri"})
     content = fields.String()
-    created_at = fields.Function(lambda comment: api_datetime(comment.created_at))
-    reply_comment = fields.Function(
-        lambda comment: comment_url(comment.review_id, comment.parent_id) if comment.parent_id is not None else None
+    created_at = fields.Function(
+        lambda comment: api_datetime(comment.created_at), metadata={"type": "string", "format": "date-time"}
     )
-    has_replies = fields.Method("get_has_replies")
+    reply_comment = fields.Function(
+        lambda comment: comment_url(comment.review_id, comment.parent_id) if comment.parent_id is not None else None,
+        metadata={"type": "string", "format": "uri", "nullable": True},
+    )
+    has_replies = fields.Method("get_has_replies", metadata={"type": "boolean"})
 
     def __init__(self, *, replied_ids: set[int] | frozenset[int] = frozenset(), **kwargs):
         super().__init__(**kwargs)
@@ -99,6 +106,36 @@ class CommentSchema(OutputSchema):
 
     def get_has_replies(self, comment: Comment) -> bool:
         return comment.id in self.replied_ids
+
+
+# Documentation-only shapes: the views return bodies already dumped with the schemas above
+# (so that a whole page is serialized with batched queries); these only describe them.
+
+ReviewCursorSchema = cursor_of(ReviewSchema)
+RatingPageSchema = page_of(RatingSchema)
+FriendRequestCursorSchema = cursor_of(FriendRequestSchema)
+CommentCursorSchema = cursor_of(CommentSchema)
+
+
+class ReactionSummarySchema(OutputSchema):
+    """Counts per emoji character, and the caller's own reaction id per emoji character."""
+
+    reactions = fields.Dict(keys=fields.String(), values=fields.Integer())
+    your_reactions = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+class ReactionCreatedSchema(OutputSchema):
+    status = fields.Boolean()
+    id = fields.Integer()
+
+
+class ReviewTranslationSchema(OutputSchema):
+    title = fields.String()
+    content = fields.String()
+
+
+class CommentTranslationSchema(OutputSchema):
+    content = fields.String()
 
 
 def dump_reviews(reviews: Sequence[Review]) -> list[dict]:

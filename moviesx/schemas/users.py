@@ -9,7 +9,7 @@ from marshmallow import fields
 
 from moviesx.http.urls import media_url
 from moviesx.models import User
-from moviesx.schemas.base import OutputSchema
+from moviesx.schemas.base import OutputSchema, cursor_of, page_of
 from moviesx.services.friends import friendship_map
 from moviesx.services.media import DEFAULT_USER_PICTURE
 
@@ -29,8 +29,17 @@ class UserSchema(OutputSchema):
     id = fields.Integer()
     username = fields.String()
     bio = fields.String(allow_none=True)
-    friendship = fields.Method("get_friendship")
-    picture = fields.Function(lambda user: media_url(user.picture or DEFAULT_USER_PICTURE))
+    friendship = fields.Method(
+        "get_friendship",
+        metadata={
+            "type": "object",
+            "nullable": True,
+            "properties": {"is_friend": {"type": "boolean"}, "status": {"type": "string", "nullable": True}},
+        },
+    )
+    picture = fields.Function(
+        lambda user: media_url(user.picture or DEFAULT_USER_PICTURE), metadata={"type": "string", "format": "uri"}
+    )
 
     def __init__(self, *, viewer_id: int | None = None, friendships: Mapping[int, dict | None] | None = None, **kwargs):
         super().__init__(**kwargs)
@@ -55,3 +64,12 @@ def dump_users(users: Sequence[User], viewer_id: int | None = None) -> list[dict
 
 def dump_user(user: User, viewer_id: int | None = None) -> dict:
     return dump_users([user], viewer_id)[0]
+
+
+# Documentation-only shapes of bodies the views build with `dump_users`.
+UserPageSchema = page_of(UserSchema)
+UserCursorSchema = cursor_of(UserSchema)
+
+
+class BioTranslationSchema(OutputSchema):
+    bio = fields.String(allow_none=True)

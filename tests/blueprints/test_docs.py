@@ -38,3 +38,97 @@ def test_schema_is_a_valid_openapi_document_with_bearer_security(client):
     assert "/api/auth/login/" in spec["paths"]
     login = spec["paths"]["/api/auth/login/"]["post"]
     assert "application/json" in login["requestBody"]["content"]
+
+
+JSON_BODY_TAGS = {"users", "movie_social", "reviews"}
+
+
+def _operations(spec):
+    for path, item in spec["paths"].items():
+        if path.startswith("/api/"):
+            for method, operation in item.items():
+                if method in {"get", "put", "post", "patch", "delete"}:
+                    yield f"{method.upper()} {path}", operation
+
+
+def _json_schema(operation):
+    """The schema of the first non-204 2xx response, None when it has no JSON body, "-" when there is none."""
+    successes = sorted(code for code in operation["responses"] if code.startswith("2"))
+    bodies = [code for code in successes if code != "204"]
+    if not bodies:
+        return "-" if not successes else "204"
+    return operation["responses"][bodies[0]].get("content", {}).get("application/json", {}).get("schema")
+
+
+def test_every_documented_success_response_has_a_json_schema(client):
+    spec = client.get("/api/schema/").get_json()
+    validate(spec)
+    operations = dict(_operations(spec))
+    assert [name for name, operation in operations.items() if _json_schema(operation) is None] == []
+    for name, operation in operations.items():
+        if _json_schema(operation) == "204":
+            assert "content" not in operation["responses"]["204"], name
+    social = [name for name, operation in operations.items() if JSON_BODY_TAGS & set(operation.get("tags", []))]
+    assert len(social) >= 38
+    assert [name for name in social if _json_schema(operations[name]) == "-"] == []
+
+
+def test_social_routes_document_the_shapes_they_return(client):
+    spec = client.get("/api/schema/").get_json()
+    operations = dict(_operations(spec))
+    components = spec["components"]["schemas"]
+
+    def ref(name):
+        schema = _json_schema(operations[name])
+        return schema["$ref"].removeprefix("#/components/schemas/") if "$ref" in schema else schema
+
+    expected = {
+        "GET /api/users/suggested-users/": "UserCursor",
+        "GET /api/users/friend-requests/": "FriendRequestCursor",
+        "GET /api/users/friends/": "UserCursor",
+        "DELETE /api/users/friends/": "StatusMessage",
+        "GET /api/users/searching/": "UserPage",
+        "GET /api/users/{username}/reviews/": "ReviewCursor",
+        "GET /api/users/{username}/friends/": "UserCursor",
+        "POST /api/users/{username}/friend-requests/": "StatusMessage",
+        "DELETE /api/users/{username}/friend-requests/": "StatusMessage",
+        "GET /api/users/{username}/translations/": "BioTranslation",
+        "GET /api/movies/{slug}/reviews/": "ReviewCursor",
+        "POST /api/movies/{slug}/unseen/": "Success",
+        "DELETE /api/movies/{slug}/unseen/": "Success",
+        "GET /api/movies/{slug}/friends-ratings/": "RatingPage",
+        "GET /api/movies/{slug}/movie-lists/": {"type": "array", "items": {"type": "string"}},
+        "GET /api/reviews/{review_id}/translations/": "ReviewTranslation",
+        "GET /api/reviews/{review_id}/reactions/": "ReactionSummary",
+        "POST /api/reviews/{review_id}/reactions/": "ReactionCreated",
+        "GET /api/reviews/{review_id}/comments/": "CommentCursor",
+        "POST /api/reviews/{review_id}/comments/": "Comment",
+        "GET /api/reviews/{review_id}/comments/{comment_id}/": "Comment",
+        "PUT /api/reviews/{review_id}/comments/{comment_id}/": "Comment",
+        "GET /api/reviews/{review_id}/comments/{comment_id}/replies/": "CommentCursor",
+        "POST /api/reviews/{review_id}/comments/{comment_id}/replies/": "Comment",
+        "GET /api/reviews/{review_id}/comments/{comment_id}/translations/": "CommentTranslation",
+        "GET /api/reviews/{review_id}/comments/{comment_id}/reactions/": "ReactionSummary",
+        "POST /api/reviews/{review_id}/comments/{comment_id}/reactions/": "ReactionCreated",
+    }
+    assert {name: ref(name) for name in expected} == expected
+    assert "201" in operations["POST /api/reviews/{review_id}/comments/"]["responses"]
+    assert set(components["UserPage"]["properties"]) == {
+        "results",
+        "count",
+        "total_pages",
+        "current_page",
+        "has_next",
+        "has_previous",
+    }
+    assert components["UserCursor"]["properties"]["results"]["items"] == {"$ref": "#/components/schemas/User"}
+    assert set(components["CommentCursor"]["properties"]) == {"results", "next_last_id", "count"}
+    assert set(components["ReactionSummary"]["properties"]) == {"reactions", "your_reactions"}
+    assert set(components["Comment"]["properties"]) == {
+        "id",
+        "user",
+        "content",
+        "created_at",
+        "reply_comment",
+        "has_replies",
+    }
