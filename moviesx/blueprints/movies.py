@@ -10,6 +10,7 @@ from moviesx.http.lookup import get_or_404
 from moviesx.http.pagination import page_envelope
 from moviesx.http.params import arg_bool, arg_list, arg_str
 from moviesx.models import Movie
+from moviesx.schemas.base import page_of
 from moviesx.schemas.catalog import MovieSchema, movie_load_options
 from moviesx.services.movie_search import MovieFilters, search_movies
 
@@ -18,6 +19,8 @@ blp = Blueprint("movies", __name__, url_prefix="/api/movies", description="Movie
 
 @blp.route("/searching/", methods=["GET"])
 @authenticated(VERIFIED)
+@blp.response(200)
+@blp.alt_response(200, schema=page_of(MovieSchema))
 def movie_search():
     """PP of live movies matching every filter, newest release first."""
     filters = MovieFilters(

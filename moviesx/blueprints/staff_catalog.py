@@ -15,6 +15,13 @@ from moviesx.http.body import json_object
 from moviesx.http.errors import FieldErrors, NotFound, first_messages
 from moviesx.http.pagination import page_envelope
 from moviesx.http.params import arg_str
+from moviesx.schemas.catalog import (
+    StaffAwardSchema,
+    StaffGenreSchema,
+    StaffMovieSchema,
+    StaffPersonSchema,
+    StaffPlatformSchema,
+)
 from moviesx.services import catalog
 from moviesx.services.media import CheckedImage, InvalidImage, read_upload
 
@@ -94,8 +101,28 @@ def _write(kind: catalog.Kind, obj, *, partial: bool):
     return outcome.obj
 
 
+# The staff representation depends on the kind: documented as one of the five shapes.
+STAFF_OBJECT = {"oneOf": [StaffGenreSchema, StaffPlatformSchema, StaffAwardSchema, StaffPersonSchema, StaffMovieSchema]}
+STAFF_PAGE = {
+    "type": "object",
+    "properties": {
+        "results": {"type": "array", "items": STAFF_OBJECT},
+        "count": {"type": "integer"},
+        "total_pages": {"type": "integer"},
+        "current_page": {"type": "integer"},
+        "has_next": {"type": "boolean"},
+        "has_previous": {"type": "boolean"},
+    },
+}
+
+
+def _documented(schema) -> dict:
+    return {"description": "OK", "content": {"application/json": {"schema": schema}}}
+
+
 @blp.route(f"/{KIND}/", methods=["GET"])
 @authenticated(STAFF)
+@blp.doc(responses={"200": _documented(STAFF_PAGE)})
 def staff_list(kind: str):
     """PP of live objects, id ascending; `search_query` filters the name/title or slug."""
     spec = _kind(kind)
@@ -105,6 +132,7 @@ def staff_list(kind: str):
 
 @blp.route(f"/{KIND}/", methods=["POST"])
 @authenticated(STAFF)
+@blp.doc(responses={"201": _documented(STAFF_OBJECT)})
 def staff_create(kind: str):
     spec = _kind(kind)
     return _dump(spec, _write(spec, None, partial=False)), 201
@@ -112,6 +140,7 @@ def staff_create(kind: str):
 
 @blp.route(f"/{KIND}/<slug>/", methods=["GET"])
 @authenticated(STAFF)
+@blp.doc(responses={"200": _documented(STAFF_OBJECT)})
 def staff_detail(kind: str, slug: str):
     spec = _kind(kind)
     return _dump(spec, _live_or_404(spec, slug))
@@ -119,6 +148,7 @@ def staff_detail(kind: str, slug: str):
 
 @blp.route(f"/{KIND}/<slug>/", methods=["PUT"])
 @authenticated(STAFF)
+@blp.doc(responses={"200": _documented(STAFF_OBJECT)})
 def staff_update(kind: str, slug: str):
     """Partial update: only the keys sent change; relation lists replace, translations upsert."""
     spec = _kind(kind)
@@ -128,6 +158,7 @@ def staff_update(kind: str, slug: str):
 
 @blp.route(f"/{KIND}/<slug>/", methods=["DELETE"])
 @authenticated(STAFF)
+@blp.doc(responses={"204": {"description": "Soft-deleted"}})
 def staff_delete(kind: str, slug: str):
     """Soft delete: the slug and name stay reserved."""
     spec = _kind(kind)
@@ -138,6 +169,7 @@ def staff_delete(kind: str, slug: str):
 
 @blp.route(f"/{KIND}/<slug>/restore/", methods=["POST"])
 @authenticated(STAFF)
+@blp.doc(responses={"200": _documented(STAFF_OBJECT)})
 def staff_restore(kind: str, slug: str):
     spec = _kind(kind)
     obj = catalog.find_by_slug(spec, slug, include_deleted=True)
