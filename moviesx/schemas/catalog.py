@@ -208,35 +208,31 @@ def _slugs(related) -> list[str]:
     return [row.slug for row in related]
 
 
-class StaffGenreSchema(OutputSchema):
+class _StaffNamedSchema(OutputSchema):
+    """The fields every named catalogue kind starts with."""
+
     id = fields.Integer()
     name = fields.String()
     slug = fields.String()
+
+
+class StaffGenreSchema(_StaffNamedSchema):
     translations = fields.Function(lambda genre: {row.language: {"name": row.name} for row in genre.translations})
 
 
-class StaffPlatformSchema(OutputSchema):
-    id = fields.Integer()
-    name = fields.String()
-    slug = fields.String()
+class StaffPlatformSchema(_StaffNamedSchema):
     url = fields.String(allow_none=True)
     image = fields.Function(lambda platform: media_url(platform.image))
 
 
-class StaffAwardSchema(OutputSchema):
-    id = fields.Integer()
-    name = fields.String()
-    slug = fields.String()
+class StaffAwardSchema(_StaffNamedSchema):
     category = fields.String()
     category_label = fields.Function(lambda award: AWARD_CATEGORIES.get(award.category or "", ""))
     date = fields.Date(allow_none=True)
     icon = fields.Function(lambda award: media_url(award.icon))
 
 
-class StaffPersonSchema(OutputSchema):
-    id = fields.Integer()
-    name = fields.String()
-    slug = fields.String()
+class StaffPersonSchema(_StaffNamedSchema):
     biography = fields.String()
     birthday = fields.Date(allow_none=True)
     deathday = fields.Date(allow_none=True)

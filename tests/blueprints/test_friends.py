@@ -333,15 +333,23 @@ def test_auth_ladder(client, pair, headers_for):
 # --- Concurrent duplicates (API.md 3.2b) ---------------------------------------------------------
 
 
+PENDING_REQUEST_SQL = (
+    "INSERT INTO friend_requests (from_user_id, to_user_id, pair_low, pair_high, status, created_at, updated_at) "
+    "VALUES (:f, :t, :low, :high, 'P', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+)
+
+
+def concurrent_pending_request(sender, receiver):
+    """Another connection commits a pending request sender -> receiver just before our INSERT."""
+    low, high = sorted((sender.id, receiver.id))
+    params = {"f": sender.id, "t": receiver.id, "low": low, "high": high}
+    return concurrent_insert("friend_requests", PENDING_REQUEST_SQL, params)
+
+
 def test_crossing_requests_answer_as_if_the_other_came_first(as_user, pair):
     """Bob's request lands between Alice's read and her insert: Alice's request accepts it."""
     alice, bob = pair
-    low, high = sorted((alice.id, bob.id))
-    sql = (
-        "INSERT INTO friend_requests (from_user_id, to_user_id, pair_low, pair_high, status, created_at, updated_at) "
-        "VALUES (:f, :t, :low, :high, 'P', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
-    )
-    with concurrent_insert("friend_requests", sql, {"f": bob.id, "t": alice.id, "low": low, "high": high}) as fired:
+    with concurrent_pending_request(bob, alice) as fired:
         response = send(as_user, alice, bob)
     assert fired
     assert response.status_code == 200
@@ -353,12 +361,7 @@ def test_crossing_requests_answer_as_if_the_other_came_first(as_user, pair):
 
 def test_duplicate_requests_answer_already_sent(as_user, pair):
     alice, bob = pair
-    low, high = sorted((alice.id, bob.id))
-    sql = (
-        "INSERT INTO friend_requests (from_user_id, to_user_id, pair_low, pair_high, status, created_at, updated_at) "
-        "VALUES (:f, :t, :low, :high, 'P', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
-    )
-    with concurrent_insert("friend_requests", sql, {"f": alice.id, "t": bob.id, "low": low, "high": high}) as fired:
+    with concurrent_pending_request(alice, bob) as fired:
         response = send(as_user, alice, bob)
     assert fired
     assert response.status_code == 400
