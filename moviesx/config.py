@@ -158,6 +158,7 @@ class Config:
             "RECOMMENDER_ALPHA": self._float("RECOMMENDER_ALPHA", 1.0),
             "RECOMMENDER_ITERATIONS": self._int("RECOMMENDER_ITERATIONS", 20),
             "RECOMMENDER_RETRAIN_AFTER": self._int("RECOMMENDER_RETRAIN_AFTER", 100),
+            "FEED_CACHE_SECONDS": self._int("FEED_CACHE_SECONDS", 600),
             "LOG_LEVEL": self._get("LOG_LEVEL", "INFO").upper(),
             "MAX_CONTENT_LENGTH": 10 * MIB,
             "MAX_FORM_MEMORY_SIZE": 10 * MIB,

@@ -159,7 +159,8 @@ def _reset_state(application, backend, sqlite_template, fresh) -> None:
     if db.engine.dialect.name == "sqlite" and not fresh:
         target = application.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
         shutil.copyfile(sqlite_template.path, target)
-    cache.clear()
+    if not application.config.get("TESTS_CACHE_UNREACHABLE"):
+        cache.clear()
     limiter.storage.reset()
     media = Path(application.config["MEDIA_ROOT"])
     shutil.rmtree(media, ignore_errors=True)

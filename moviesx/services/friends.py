@@ -159,7 +159,9 @@ def unfriend(caller: User, target: User) -> None:
         and_(Friendship.user_id == caller.id, Friendship.friend_id == target.id),
         and_(Friendship.user_id == target.id, Friendship.friend_id == caller.id),
     )
-    deleted = db.session.execute(delete(Friendship).where(pair).execution_options(synchronize_session=False)).rowcount
+    deleted = db.session.execute(
+        delete(Friendship).where(pair).execution_options(synchronize_session=False, feed_users=(caller.id, target.id))
+    ).rowcount
     if not deleted:
         db.session.rollback()
         raise error(400, "Not friends", key="status")

@@ -20,6 +20,7 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from moviesx.extensions import db
 from moviesx.models import INCLUDE_DELETED, Genre, Movie, Rating, User, movie_genres
 from moviesx.services.clock import utcnow
+from moviesx.services.feed_cache import note_bulk_write
 from moviesx.services.slugify import slugify
 
 _TITLE_YEAR = re.compile(r"\s*\((\d{4})\)\s*$")
@@ -215,6 +216,7 @@ def bulk_insert(table, rows: list[dict]) -> None:
             with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
                 for row in rows:
                     copy.write_row([row[name] for name in columns])
+        note_bulk_write(db.session)
         return
     for start in range(0, len(rows), BATCH):
         db.session.execute(insert(table), rows[start : start + BATCH])

@@ -61,7 +61,7 @@ def unmark_unseen(user: User, movie: Movie) -> None:
     deleted = db.session.execute(
         delete(UnseenMark)
         .where(UnseenMark.user_id == user.id, UnseenMark.movie_id == movie.id)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False, feed_users=(user.id,))
     ).rowcount
     if not deleted:
         db.session.rollback()

@@ -2,8 +2,8 @@
 
 `recommend()` runs a small constant number of SQL queries whatever the size of the catalogue: one count of the
 exclusions (model path only), one query that returns every candidate with its filters applied and its boosts computed,
-the rating aggregate (fallback path only, shared and cached for 60 s) and, when needed, one padding query. Nothing per
-user is cached.
+the rating aggregate (fallback path only, shared and cached for 60 s) and, when needed, one padding query. The home
+feed caches its answer per user (`feed_cache`); this module computes it.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import numpy as np
 from sqlalchemy import BigInteger, and_, any_, bindparam, exists, false, func, literal, or_, select, union
@@ -34,7 +34,7 @@ from moviesx.models import (
     movie_platforms,
     user_platforms,
 )
-from moviesx.services.clock import today
+from moviesx.services.clock import today, utcnow
 from moviesx.services.friends import friend_ids as friends_of
 
 log = logging.getLogger("moviesx.recommendations")
@@ -50,7 +50,7 @@ MODEL_CANDIDATES = 500
 MAX_MODEL_CANDIDATES = 1000
 SHRINKAGE = 10
 AGGREGATE_KEY = "recs:rating-aggregate"
-AGGREGATE_SECONDS = 60
+AGGREGATE_LIFETIME = timedelta(seconds=60)
 
 
 @dataclass(frozen=True)
@@ -75,33 +75,47 @@ class _Filters:
         return criteria
 
 
-def recommend(
+@dataclass(frozen=True)
+class Ranking:
+    """The chosen movie ids, and when the rating aggregate that ordered them was computed (None on the model path)."""
+
+    movie_ids: list[int]
+    aggregate_computed_at: datetime | None = None
+
+
+def recommend(user: User, **options) -> list[int]:
+    """Ordered movie ids for `user` (feed: limit=20; lists also pass G, C and F); see `rank()` for the options."""
+    return rank(user, **options).movie_ids
+
+
+def rank(
     user: User,
     *,
     limit: int,
     genre_ids: Sequence[int] | None = None,
     celebrity_ids: Sequence[int] = (),
     friend_ids: Sequence[int] | None = None,
-) -> list[int]:
-    """Ordered movie ids for `user`: feed = recommend(user, limit=20); lists pass G, C and F (API.md 6.7).
+) -> Ranking:
+    """The 6.7 pipeline for `user`, with the age of the rating aggregate it used (so a cache knows when it expires).
 
     `friend_ids=None` boosts with every friend of the user; a sequence boosts only with those of its ids that are
     active friends. `genre_ids=None` applies no genre filter; an empty sequence matches nothing.
     """
     if limit <= 0:
-        return []
+        return Ranking([])
     filters = _Filters(
         user_id=user.id,
         today=today(),
         genre_ids=None if genre_ids is None else tuple(genre_ids),
     )
     boosts = _boost_columns(user.id, tuple(celebrity_ids), None if friend_ids is None else tuple(friend_ids))
+    computed_at = None
     chosen = _model_ranked(user, filters, boosts, limit)
     if chosen is None:
-        chosen = _fallback_ranked(filters, boosts, limit)
+        chosen, computed_at = _fallback_ranked(filters, boosts, limit)
     if len(chosen) < limit:
         chosen += _padding(filters, exclude=chosen, count=limit - len(chosen))
-    return chosen
+    return Ranking(chosen, computed_at)
 
 
 def _platform_rule(user_id: int):
@@ -216,8 +230,11 @@ def _id_in(column, ids: list[int]):
     return column.in_(ids)
 
 
-def _fallback_ranked(filters: _Filters, boosts: list, limit: int) -> list[int]:
-    """Popularity fallback: every allowed movie, limited to the genres of liked movies when there are any."""
+def _fallback_ranked(filters: _Filters, boosts: list, limit: int) -> tuple[list[int], datetime | None]:
+    """Popularity fallback: every allowed movie, limited to the genres of liked movies when there are any.
+
+    Also returns when the rating aggregate that ordered them was computed (None when nothing needed ordering).
+    """
     liked = (
         select(Rating.movie_id)
         .join(Movie, Movie.id == Rating.movie_id)
@@ -238,8 +255,8 @@ def _fallback_ranked(filters: _Filters, boosts: list, limit: int) -> list[int]:
         select(Movie.id, Movie.popularity, Movie.release_date, *boosts).where(*filters.live_and_allowed(), shares_liked_genre)
     ).all()
     if not rows:
-        return []
-    weighted = rating_aggregate()
+        return [], None
+    computed_at, weighted = rating_aggregate()
     ids, popularity, released, celebrity, friend_like, award = zip(*rows, strict=True)
     order = np.lexsort(
         (
@@ -250,7 +267,7 @@ def _fallback_ranked(filters: _Filters, boosts: list, limit: int) -> list[int]:
             -_scores_in_tenths(celebrity, friend_like, award),
         )
     )
-    return [ids[position] for position in order[:limit].tolist()]
+    return [ids[position] for position in order[:limit].tolist()], computed_at
 
 
 def _scores_in_tenths(celebrity, friend_like, award) -> np.ndarray:
@@ -263,10 +280,17 @@ def _scores_in_tenths(celebrity, friend_like, award) -> np.ndarray:
     )
 
 
-def rating_aggregate() -> dict[int, float]:
-    """movie id -> avg_rating x count / (count + 10) over active users' ratings; shared, up to 60 s old."""
-    cached = cache.get(AGGREGATE_KEY)
-    if cached is not None:
+def rating_aggregate() -> tuple[datetime, dict[int, float]]:
+    """(computed at, movie id -> avg_rating x count / (count + 10)) over active users' ratings; shared, < 60 s old.
+
+    The age is measured on the app clock, so that a cached feed ordered by it expires with it.
+    """
+    try:
+        cached = cache.get(AGGREGATE_KEY)
+    except Exception:  # noqa: BLE001 - without the cache the aggregate is computed for this request
+        log.exception("Cache unavailable for the rating aggregate")
+        cached = None
+    if cached is not None and utcnow() - cached[0] < AGGREGATE_LIFETIME:
         return cached
     rows = db.session.execute(
         select(Rating.movie_id, func.avg(Rating.rating), func.count(Rating.id))
@@ -275,8 +299,12 @@ def rating_aggregate() -> dict[int, float]:
         .group_by(Rating.movie_id)
     ).all()
     weighted = {movie_id: float(average) * count / (count + SHRINKAGE) for movie_id, average, count in rows}
-    cache.set(AGGREGATE_KEY, weighted, timeout=AGGREGATE_SECONDS)
-    return weighted
+    computed = (utcnow(), weighted)
+    try:
+        cache.set(AGGREGATE_KEY, computed, timeout=int(AGGREGATE_LIFETIME.total_seconds()))
+    except Exception:  # noqa: BLE001
+        log.exception("Could not cache the rating aggregate")
+    return computed
 
 
 def _padding(filters: _Filters, *, exclude: list[int], count: int) -> list[int]:
@@ -298,8 +326,3 @@ def movies_in_order(movie_ids: Sequence[int]) -> list[Movie]:
     movies = db.session.scalars(select(Movie).where(Movie.id.in_(movie_ids)).options(*movie_load_options())).all()
     by_id = {movie.id: movie for movie in movies}
     return [by_id[movie_id] for movie_id in movie_ids if movie_id in by_id]
-
-
-def feed(user: User) -> list[Movie]:
-    """The home feed: at most FEED_SIZE recommended movies (GET /api/movies/)."""
-    return movies_in_order(recommend(user, limit=FEED_SIZE))
