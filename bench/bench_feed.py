@@ -1,12 +1,18 @@
 """Feed latency: GET /api/movies/ under gunicorn + PostgreSQL with a trained model, 32 concurrent clients.
 
     .venv/bin/python bench/bench_feed.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/moviesx_bench \
-        --redis-url redis://127.0.0.1:6379/14 [--requests 2000] [--clients 32] [--workers 3]
+        --redis-url redis://127.0.0.1:6379/14 [--requests 2000] [--clients 32] [--workers 3] [--scenario all]
 
 Loads MovieLens-100k into the database when it holds no ratings (see bench_recommender.py), trains the model into
 the shared Redis cache, starts gunicorn on a loopback port, then sends a bounded number of requests, spread over
-the MovieLens users (all known to the model), and prints p50/p99 latency and throughput. Rate limiting is turned off
-for the server under test: it measures the feed, not the limiter.
+500 MovieLens users (all known to the model), and prints p50/p99 latency and throughput per scenario:
+
+* cached: one untimed pass over the users fills their feed caches, then every timed request is a cache hit;
+* mixed: like cached, but one request in ten is a rating change of that user (PUT, timed apart), so the user's next
+  feed is computed again;
+* computed: the server runs with FEED_CACHE_SECONDS=0, so every request runs the whole pipeline.
+
+Rate limiting and the retrain counter are turned off for the server under test: it measures the feed.
 """
 
 from __future__ import annotations
@@ -15,11 +21,14 @@ import argparse
 import http.client
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,12 +38,18 @@ sys.path.insert(0, str(ROOT / "bench"))
 SECRET = "bench-secret-key-that-is-long-enough-for-hs256"
 
 
-def prepare(database_url: str, redis_url: str, data_dir: str, users: int) -> tuple[list[str], str]:
+@dataclass
+class Participant:
+    token: str
+    rated_slug: str  # a movie the user rated, for the rating changes of the mixed scenario
+
+
+def prepare(database_url: str, redis_url: str, data_dir: str, users: int) -> tuple[list[Participant], str]:
     from bench_recommender import build_app, ensure_movielens
-    from sqlalchemy import select
+    from sqlalchemy import func, select
 
     from moviesx.extensions import db
-    from moviesx.models import User
+    from moviesx.models import Movie, Rating, User
     from moviesx.services import recommender
     from moviesx.services.tokens import issue_access
 
@@ -47,8 +62,16 @@ def prepare(database_url: str, redis_url: str, data_dir: str, users: int) -> tup
         model = recommender.loaded_model()
         people = db.session.scalars(select(User).where(User.is_active.is_(True)).order_by(User.id)).all()
         known = [user for user in people if model is not None and user.id in model.user_index][:users]
+        first_rated = dict(
+            db.session.execute(
+                select(Rating.user_id, func.min(Movie.slug))
+                .join(Movie, Movie.id == Rating.movie_id)
+                .where(Rating.user_id.in_([user.id for user in known]))
+                .group_by(Rating.user_id)
+            ).all()
+        )
         print(f"{len(known)} users known to the model take part")
-        return [issue_access(user) for user in known], result.version
+        return [Participant(issue_access(user), first_rated[user.id]) for user in known], result.version
 
 
 def model_version(database_url: str, redis_url: str) -> str | None:
@@ -60,7 +83,7 @@ def model_version(database_url: str, redis_url: str) -> str | None:
         return recommender.stored_version()
 
 
-def start_server(database_url: str, redis_url: str, port: int, workers: int) -> subprocess.Popen:
+def start_server(database_url: str, redis_url: str, port: int, workers: int, *, cached: bool) -> subprocess.Popen:
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -68,6 +91,8 @@ def start_server(database_url: str, redis_url: str, port: int, workers: int) -> 
         "SECRET_KEY": SECRET,
         "MOVIESX_ENV": "production",
         "RATELIMIT_ENABLED": "false",
+        "RECOMMENDER_RETRAIN_AFTER": "0",
+        "FEED_CACHE_SECONDS": "600" if cached else "0",
         "LOG_LEVEL": "WARNING",
     }
     server = subprocess.Popen(
@@ -83,6 +108,7 @@ def start_server(database_url: str, redis_url: str, port: int, workers: int) -> 
         ],
         cwd=ROOT,
         env=env,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -97,9 +123,17 @@ def start_server(database_url: str, redis_url: str, port: int, workers: int) -> 
     raise SystemExit("gunicorn did not start")
 
 
-def load(port: int, tokens: list[str], total: int, clients: int) -> tuple[list[float], dict[int, int], float]:
-    latencies: list[float] = []
-    statuses: dict[int, int] = {}
+@dataclass
+class Run:
+    feed: list[float] = field(default_factory=list)
+    writes: list[float] = field(default_factory=list)
+    statuses: dict[int, int] = field(default_factory=dict)
+    elapsed: float = 0.0
+
+
+def load(port: int, people: list[Participant], total: int, clients: int, *, write_every: int = 0) -> Run:
+    """`total` requests from `clients` keep-alive connections; with write_every=N, every N-th is a rating change."""
+    run = Run()
     lock = threading.Lock()
     counter = iter(range(total))
 
@@ -110,15 +144,26 @@ def load(port: int, tokens: list[str], total: int, clients: int) -> tuple[list[f
                 index = next(counter, None)
             if index is None:
                 break
-            headers = {"Authorization": f"Bearer {tokens[index % len(tokens)]}"}
+            person = people[index % len(people)]
+            headers = {"Authorization": f"Bearer {person.token}"}
+            writing = write_every and index % write_every == write_every - 1
             started = time.perf_counter()
-            connection.request("GET", "/api/movies/", headers=headers)
+            if writing:
+                body = json.dumps({"rating": 4 + index // len(people) % 2})
+                connection.request(
+                    "PUT",
+                    f"/api/movies/{person.rated_slug}/ratings/",
+                    body=body,
+                    headers={**headers, "Content-Type": "application/json"},
+                )
+            else:
+                connection.request("GET", "/api/movies/", headers=headers)
             response = connection.getresponse()
             body = response.read()
             elapsed = time.perf_counter() - started
             with lock:
-                latencies.append(elapsed)
-                statuses[response.status] = statuses.get(response.status, 0) + 1
+                (run.writes if writing else run.feed).append(elapsed)
+                run.statuses[response.status] = run.statuses.get(response.status, 0) + 1
             if response.status == 200 and index == 0:
                 assert len(json.loads(body)) == 20
         connection.close()
@@ -129,12 +174,91 @@ def load(port: int, tokens: list[str], total: int, clients: int) -> tuple[list[f
         thread.start()
     for thread in threads:
         thread.join()
-    return latencies, statuses, time.perf_counter() - started
+    run.elapsed = time.perf_counter() - started
+    return run
+
+
+WRK_SCRIPT = """
+tokens = {%(tokens)s}
+slugs = {%(slugs)s}
+write_every = %(write_every)d
+local next_id = 0
+local counter = 0
+
+function setup(thread)
+  thread:set("id", next_id)
+  next_id = next_id + 1
+end
+
+function request()
+  counter = counter + 1
+  local i = (counter * %(threads)d + id) %% #tokens + 1
+  local headers = {Authorization = "Bearer " .. tokens[i]}
+  if write_every > 0 and counter %% write_every == 0 then
+    headers["Content-Type"] = "application/json"
+    local body = string.format('{"rating": %%d}', 4 + counter %% 2)
+    return wrk.format("PUT", "/api/movies/" .. slugs[i] .. "/ratings/", headers, body)
+  end
+  return wrk.format("GET", "/api/movies/", headers)
+end
+
+function done(summary, latency, requests)
+  io.write(string.format("WRK %%d %%d %%d %%d %%d %%d\\n", summary.requests, summary.duration,
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    latency:percentile(50), latency:percentile(99), latency.mean))
+end
+"""
+
+
+def load_with_wrk(port: int, people: list[Participant], seconds: int, clients: int, *, write_every: int = 0) -> str:
+    """Closed-loop load from wrk (C, two threads): the client costs the shared cores far less than Python threads."""
+    threads = 2
+    script = WRK_SCRIPT % {
+        "tokens": ", ".join(json.dumps(person.token) for person in people),
+        "slugs": ", ".join(json.dumps(person.rated_slug) for person in people),
+        "write_every": write_every,
+        "threads": threads,
+    }
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+    try:
+        output = subprocess.run(
+            ["wrk", f"-t{threads}", f"-c{clients}", f"-d{seconds}s", "-s", handle.name, f"http://127.0.0.1:{port}/api/movies/"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    finally:
+        os.unlink(handle.name)
+    requests, duration_us, errors, p50, p99, mean = (float(value) for value in output.split("WRK ")[1].split())
+    return (
+        f"  p50 {p50 / 1000:.1f} ms, p99 {p99 / 1000:.1f} ms, mean {mean / 1000:.1f} ms, "
+        f"{requests / (duration_us / 1e6):.1f} req/s ({int(requests)} requests in {duration_us / 1e6:.0f} s, "
+        f"{int(errors)} errors)"
+    )
 
 
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def report(name: str, run: Run, clients: int, workers: int) -> None:
+    print(
+        f"{name}: {len(run.feed)} feed requests, {clients} clients, {workers} gunicorn workers (gthread), statuses {run.statuses}"
+    )
+    print(
+        f"  p50 {1000 * percentile(run.feed, 0.50):.1f} ms, p99 {1000 * percentile(run.feed, 0.99):.1f} ms, "
+        f"mean {1000 * statistics.fmean(run.feed):.1f} ms, {(len(run.feed) + len(run.writes)) / run.elapsed:.1f} req/s"
+    )
+    if run.writes:
+        print(
+            f"  {len(run.writes)} rating changes: p50 {1000 * percentile(run.writes, 0.50):.1f} ms, "
+            f"p99 {1000 * percentile(run.writes, 0.99):.1f} ms"
+        )
+
+
+SCENARIOS = ("cached", "mixed", "computed")
 
 
 def main() -> None:
@@ -146,25 +270,33 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--scenario", choices=("all", *SCENARIOS), default="all")
+    parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto", help="auto: wrk when installed")
+    parser.add_argument("--seconds", type=int, default=20, help="duration of a wrk run")
     args = parser.parse_args()
+    use_wrk = args.client == "wrk" or (args.client == "auto" and shutil.which("wrk") is not None)
 
-    tokens, version = prepare(args.database_url, args.redis_url, args.data, users=500)
-    server = start_server(args.database_url, args.redis_url, args.port, args.workers)
-    try:
-        load(args.port, tokens, min(200, args.requests), args.clients)  # warm-up: every worker loads the model once
-        latencies, statuses, elapsed = load(args.port, tokens, args.requests, args.clients)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    people, version = prepare(args.database_url, args.redis_url, args.data, users=500)
+    for scenario in SCENARIOS if args.scenario == "all" else (args.scenario,):
+        server = start_server(args.database_url, args.redis_url, args.port, args.workers, cached=scenario != "computed")
+        try:
+            # Warm-up: every worker loads the model; for the cached scenarios, every user's feed is cached once.
+            load(args.port, people, len(people) if scenario != "computed" else 200, args.clients)
+            write_every = 10 if scenario == "mixed" else 0
+            if use_wrk:
+                figures = load_with_wrk(args.port, people, args.seconds, args.clients, write_every=write_every)
+            else:
+                run = load(args.port, people, args.requests, args.clients, write_every=write_every)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        if use_wrk:
+            print(f"{scenario} (wrk, {args.clients} connections, {args.workers} gunicorn workers, all requests):")
+            print(figures)
+        else:
+            report(scenario, run, args.clients, args.workers)
     if model_version(args.database_url, args.redis_url) != version:
         print("WARNING: the stored model changed during the run (another process used this Redis db)")
-    print(
-        f"feed: {len(latencies)} requests, {args.clients} clients, {args.workers} gunicorn workers (gthread), statuses {statuses}"
-    )
-    print(
-        f"  p50 {1000 * percentile(latencies, 0.50):.1f} ms, p99 {1000 * percentile(latencies, 0.99):.1f} ms, "
-        f"mean {1000 * statistics.fmean(latencies):.1f} ms, {len(latencies) / elapsed:.1f} req/s"
-    )
 
 
 if __name__ == "__main__":

@@ -45,7 +45,7 @@ def ensure_movielens(data_dir: str) -> None:
     started = time.perf_counter()
     report = import_dataset(read_dataset(data_dir))
     db.session.commit()
-    with db.engine.connect() as connection:  # fresh statistics, as autovacuum would give a running database
+    with db.engine.begin() as connection:  # fresh statistics (committed), as autovacuum would give a running database
         connection.execute(text("ANALYZE"))
     print(f"movielens import: {time.perf_counter() - started:.1f} s ({'; '.join(report.lines())})")
 

@@ -43,6 +43,17 @@ def _bearer_token() -> str:
     return parts[1]
 
 
+def access_claims() -> dict | None:
+    """The claims of the request's access token when it is well formed, signed and unexpired; otherwise None."""
+    parts = request.headers.get("Authorization", "").split()
+    if len(parts) != 2 or parts[0].lower() != "bearer":
+        return None
+    try:
+        return tokens.decode(parts[1], "access")
+    except tokens.TokenRejected:
+        return None
+
+
 def resolve_user(level: str) -> User:
     """Run steps 1-5 of the ladder and return the caller; sets the active language."""
     token = _bearer_token()

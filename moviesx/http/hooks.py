@@ -18,6 +18,7 @@ def _start_request() -> None:
     # `g` lives in the app context, which a request reuses when one is already pushed (tests, CLI):
     # every request starts in English and without a caller (API.md 1.6).
     g.pop("user", None)
+    g.pop("user_id", None)
     set_language(DEFAULT_LANGUAGE)
     g.request_id = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex
     g.request_started = time.perf_counter()
@@ -36,7 +37,7 @@ def _finish_request(response: Response) -> Response:
             "path": request.path,
             "status": response.status_code,
             "duration_ms": round((time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000, 2),
-            "user_id": getattr(user, "id", None),
+            "user_id": getattr(user, "id", g.get("user_id")),
             "remote_addr": request.remote_addr,
         },
     )

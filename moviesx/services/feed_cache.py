@@ -1,14 +1,19 @@
 """The home feed's per-user cache, which is never stale (API.md 6.7).
 
 An entry holds one user's serialised feed and the stamp it was computed under: the user's token, the catalogue
-token, the model version, today's date, the language and the URL root. Writes never touch entries: after their
-transaction commits, they delete the tokens of the feeds they can change (a user's own ratings, unseen marks,
-platforms and profile; both sides of a friendship; a rating or (de)activation also reaches the user's friends, whose
-boosts it changes) or replace the catalogue token (any catalogue write, or a bulk write whose users are unknown).
-A reader takes the tokens before it reads the database, so an entry computed from data older than a commit carries
-a token that commit has since removed and is never served again. Fallback feeds also expire with the rating
-aggregate that ordered them (60 s, the lag API.md allows for it). FEED_CACHE_SECONDS bounds every entry's life, as
-a safety net for a process that dies between a commit and its invalidation; 0 turns the cache off.
+token, the model version, today's date and the URL root. Writes never touch entries: after their transaction
+commits, they delete the tokens of the feeds they can change (any change to a user's row, such as language,
+activation or password; the user's ratings, unseen marks and platforms; both sides of a friendship; a rating or
+(de)activation also reaches the user's friends, whose boosts it changes) or replace the catalogue token (any
+catalogue write, or a bulk write whose users are unknown). A reader takes the tokens before it reads the database,
+so an entry computed from data older than a commit carries a token that commit has since removed and is never
+served again. Fallback feeds also expire with the rating aggregate that ordered them (60 s, the lag API.md allows
+for it). FEED_CACHE_SECONDS bounds every entry's life, as a safety net for a process that dies between a commit and
+its invalidation; 0 turns the cache off.
+
+Because the user's token also covers the user's row, a current entry proves that the user was active and verified
+when it was stored and still is: `cached_body()` serves it from the access token's claims alone, without the
+database, when the token was not issued before the password change the entry recorded.
 """
 
 from __future__ import annotations
@@ -25,16 +30,19 @@ from sqlalchemy.event import listens_for
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from moviesx.extensions import cache, db
+from moviesx.http.language import active_language
 from moviesx.models import Friendship, User
 from moviesx.services import recommender
 from moviesx.services.clock import today, utcnow
 from moviesx.services.recommendations import AGGREGATE_LIFETIME, FEED_SIZE, movies_in_order, rank
+from moviesx.services.tokens import issued_before
 
 log = logging.getLogger("moviesx.feed")
 
-ENTRY_KEY = "feed:entry:{}"
+ENTRY_KEY = "feed:entry:v1:{}"  # bump the version when Entry changes shape (entries outlive deployments)
 USER_TOKEN_KEY = "feed:user:{}"
 CATALOG_TOKEN_KEY = "feed:catalog"
+MOVIE_KEY = "feed:movie:{}:{}:{}:{}"  # id, language, catalogue token, URL root -> the serialised Movie
 FEED_USERS_OPTION = "feed_users"  # execution option naming the users a bulk statement touches
 _PENDING = "moviesx.feed_changes"
 
@@ -71,6 +79,7 @@ FANOUT_TABLES = frozenset({"ratings"})  # a rating also changes the friend boost
 class Entry:
     stamp: tuple
     aggregate_computed_at: datetime | None
+    password_changed_at: datetime | None
     body: str
 
 
@@ -91,46 +100,88 @@ class _Changes:
                 self.fanout.update(user_ids)
 
 
+def cached_body(claims: dict) -> str | None:
+    """The current cached feed of the user the (verified) access token names, or None; reads no database."""
+    if current_app.config["FEED_CACHE_SECONDS"] <= 0:
+        return None
+    try:
+        entry, *tokens = _read(claims["user_id"])
+    except Exception:  # noqa: BLE001 - the caller computes the feed instead
+        log.exception("Feed cache unavailable")
+        return None
+    if _servable(entry, _stamp(*tokens)) and not issued_before(claims, entry.password_changed_at):
+        return entry.body
+    return None
+
+
 def feed_body(user: User) -> str:
-    """The JSON body of GET /api/movies/ for `user`, from the cache when its stamp is still current."""
+    """The JSON body of GET /api/movies/ for an authenticated `user`: the cached one while current, else computed."""
     seconds = current_app.config["FEED_CACHE_SECONDS"]
     if seconds <= 0:
         return _compute(user)[0]
-    entry_key = ENTRY_KEY.format(user.id)
     try:
-        entry, user_token, catalog_token, model_version = cache.get_many(
-            entry_key, USER_TOKEN_KEY.format(user.id), CATALOG_TOKEN_KEY, recommender.VERSION_KEY
-        )
+        entry, user_token, catalog_token, model_version = _read(user.id)
         user_token = user_token or _new_token(USER_TOKEN_KEY.format(user.id))
         catalog_token = catalog_token or _new_token(CATALOG_TOKEN_KEY)
     except Exception:  # noqa: BLE001 - without the cache the feed is computed, never served stale
         log.exception("Feed cache unavailable")
         return _compute(user)[0]
-    stamp = (user_token, catalog_token, model_version, today().isoformat(), user.preferred_language, request.host_url)
-    if isinstance(entry, Entry) and entry.stamp == stamp and _aggregate_fresh(entry.aggregate_computed_at):
+    stamp = _stamp(user_token, catalog_token, model_version)
+    if _servable(entry, stamp):
         return entry.body
+    password_changed_at = user.password_changed_at
     # A new transaction, so that the feed sees every commit whose invalidation came before the tokens were read
     # (SQLite keeps one snapshot per transaction).
     db.session.rollback()
-    body, aggregate_computed_at = _compute(user)
+    body, aggregate_computed_at = _compute(user, catalog_token)
     if user_token and catalog_token:
         try:
-            cache.set(entry_key, Entry(stamp, aggregate_computed_at, body), timeout=seconds)
+            cache.set(ENTRY_KEY.format(user.id), Entry(stamp, aggregate_computed_at, password_changed_at, body), timeout=seconds)
         except Exception:  # noqa: BLE001
             log.exception("Could not cache a feed")
     return body
 
 
-def _compute(user: User) -> tuple[str, datetime | None]:
-    from moviesx.schemas.catalog import MovieSchema
+def _read(user_id: int) -> list:
+    """[entry, user token, catalogue token, model version] in one cache round trip."""
+    return cache.get_many(ENTRY_KEY.format(user_id), USER_TOKEN_KEY.format(user_id), CATALOG_TOKEN_KEY, recommender.VERSION_KEY)
 
+
+def _stamp(user_token: str | None, catalog_token: str | None, model_version: str | None) -> tuple:
+    return (user_token, catalog_token, model_version, today().isoformat(), request.host_url)
+
+
+def _servable(entry, stamp: tuple) -> bool:
+    return (
+        isinstance(entry, Entry)
+        and None not in stamp[:2]
+        and entry.stamp == stamp
+        and (entry.aggregate_computed_at is None or utcnow() - entry.aggregate_computed_at < AGGREGATE_LIFETIME)
+    )
+
+
+def _compute(user: User, catalog_token: str | None = None) -> tuple[str, datetime | None]:
     ranking = rank(user, limit=FEED_SIZE)
-    movies = MovieSchema(many=True).dump(movies_in_order(ranking.movie_ids))
+    movies = _serialised_movies(ranking.movie_ids, catalog_token)
     return current_app.json.response(movies).get_data(as_text=True), ranking.aggregate_computed_at
 
 
-def _aggregate_fresh(computed_at: datetime | None) -> bool:
-    return computed_at is None or utcnow() - computed_at < AGGREGATE_LIFETIME
+def _serialised_movies(movie_ids: list[int], catalog_token: str | None) -> list[dict]:
+    """The Movie objects of `movie_ids`, in order; each is cached under the catalogue token, language and host."""
+    from moviesx.schemas.catalog import MovieSchema
+
+    if catalog_token is None:
+        return MovieSchema(many=True).dump(movies_in_order(movie_ids))
+    keys = [MOVIE_KEY.format(movie_id, active_language(), catalog_token, request.host_url) for movie_id in movie_ids]
+    found = dict(zip(movie_ids, cache.get_many(*keys), strict=True))
+    missing = [movie_id for movie_id, dumped in found.items() if dumped is None]
+    if missing:
+        fresh = MovieSchema(many=True).dump(movies_in_order(missing))
+        found.update((movie["id"], movie) for movie in fresh)
+        timeout = current_app.config["FEED_CACHE_SECONDS"]
+        computed = {key: found[movie_id] for key, movie_id in zip(keys, movie_ids, strict=True) if movie_id in missing}
+        cache.set_many({key: movie for key, movie in computed.items() if movie is not None}, timeout=timeout)
+    return [found[movie_id] for movie_id in movie_ids if found[movie_id] is not None]
 
 
 def _new_token(key: str) -> str | None:
