@@ -1,18 +1,21 @@
 """Feed latency: GET /api/movies/ under gunicorn + PostgreSQL with a trained model, 32 concurrent clients.
 
     .venv/bin/python bench/bench_feed.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/moviesx_bench \
-        --redis-url redis://127.0.0.1:6379/14 [--requests 2000] [--clients 32] [--workers 3] [--scenario all]
+        --redis-url redis://127.0.0.1:6379/14 [--requests 2000] [--clients 32] [--workers N] [--scenario all]
 
 Loads MovieLens-100k into the database when it holds no ratings (see bench_recommender.py), trains the model into
 the shared Redis cache, starts gunicorn on a loopback port, then sends a bounded number of requests, spread over
 500 MovieLens users (all known to the model), and prints p50/p99 latency and throughput per scenario:
 
 * cached: one untimed pass over the users fills their feed caches, then every timed request is a cache hit;
-* mixed: like cached, but one request in ten is a rating change of that user (PUT, timed apart), so the user's next
-  feed is computed again;
+* mixed: like cached, while other clients change ratings (wrk: 2 connections, at most 50 changes per second; Python
+  client: one request in ten), each of which makes that user's next feed be computed again;
 * computed: the server runs with FEED_CACHE_SECONDS=0, so every request runs the whole pipeline.
 
-Rate limiting and the retrain counter are turned off for the server under test: it measures the feed.
+With wrk on the PATH (Debian: `apt-get install wrk`) the load comes from wrk for --seconds per scenario (a C client
+takes far less of the two shared cores than Python threads); otherwise (or --client python) Python threads send
+--requests requests. Rate limiting and the retrain counter are turned off for the server under test: it measures
+the feed. The mixed scenario really changes ratings (to 4 or 5 stars on one movie per user) in that database.
 """
 
 from __future__ import annotations
@@ -83,7 +86,7 @@ def model_version(database_url: str, redis_url: str) -> str | None:
         return recommender.stored_version()
 
 
-def start_server(database_url: str, redis_url: str, port: int, workers: int, *, cached: bool) -> subprocess.Popen:
+def start_server(database_url: str, redis_url: str, port: int, workers: int | None, *, cached: bool) -> subprocess.Popen:
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -102,8 +105,7 @@ def start_server(database_url: str, redis_url: str, port: int, workers: int, *, 
             str(ROOT / "gunicorn.conf.py"),
             "--bind",
             f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
+            *(["--workers", str(workers)] if workers else []),
             "wsgi:app",
         ],
         cwd=ROOT,
@@ -181,7 +183,7 @@ def load(port: int, people: list[Participant], total: int, clients: int, *, writ
 WRK_SCRIPT = """
 tokens = {%(tokens)s}
 slugs = {%(slugs)s}
-write_every = %(write_every)d
+writing = %(writing)s
 local next_id = 0
 local counter = 0
 
@@ -194,7 +196,7 @@ function request()
   counter = counter + 1
   local i = (counter * %(threads)d + id) %% #tokens + 1
   local headers = {Authorization = "Bearer " .. tokens[i]}
-  if write_every > 0 and counter %% write_every == 0 then
+  if writing then
     headers["Content-Type"] = "application/json"
     local body = string.format('{"rating": %%d}', 4 + counter %% 2)
     return wrk.format("PUT", "/api/movies/" .. slugs[i] .. "/ratings/", headers, body)
@@ -202,37 +204,47 @@ function request()
   return wrk.format("GET", "/api/movies/", headers)
 end
 
+function delay()
+  if writing then
+    return %(write_pause_ms)d
+  end
+  return 0
+end
+
 function done(summary, latency, requests)
+  local errors = summary.errors
   io.write(string.format("WRK %%d %%d %%d %%d %%d %%d\\n", summary.requests, summary.duration,
-    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    errors.status + errors.connect + errors.read + errors.write + errors.timeout,
     latency:percentile(50), latency:percentile(99), latency.mean))
 end
 """
 
 
-def load_with_wrk(port: int, people: list[Participant], seconds: int, clients: int, *, write_every: int = 0) -> str:
-    """Closed-loop load from wrk (C, two threads): the client costs the shared cores far less than Python threads."""
-    threads = 2
+def start_wrk(port: int, people: list[Participant], seconds: int, clients: int, *, writing: bool) -> subprocess.Popen:
+    """Closed-loop load from wrk (C): the client costs the two shared cores far less than Python threads."""
+    threads = min(2, clients)
     script = WRK_SCRIPT % {
         "tokens": ", ".join(json.dumps(person.token) for person in people),
         "slugs": ", ".join(json.dumps(person.rated_slug) for person in people),
-        "write_every": write_every,
+        "writing": "true" if writing else "false",
+        "write_pause_ms": WRITE_PAUSE_MS,
         "threads": threads,
     }
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
-        handle.write(script)
-    try:
-        output = subprocess.run(
-            ["wrk", f"-t{threads}", f"-c{clients}", f"-d{seconds}s", "-s", handle.name, f"http://127.0.0.1:{port}/api/movies/"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-    finally:
-        os.unlink(handle.name)
+    handle = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)  # noqa: SIM115 - wrk reads it by name
+    handle.write(script)
+    handle.close()
+    command = ["wrk", f"-t{threads}", f"-c{clients}", f"-d{seconds}s", "-s", handle.name, f"http://127.0.0.1:{port}/"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    process.script = handle.name
+    return process
+
+
+def wrk_figures(process: subprocess.Popen) -> str:
+    output, _ = process.communicate()
+    os.unlink(process.script)
     requests, duration_us, errors, p50, p99, mean = (float(value) for value in output.split("WRK ")[1].split())
     return (
-        f"  p50 {p50 / 1000:.1f} ms, p99 {p99 / 1000:.1f} ms, mean {mean / 1000:.1f} ms, "
+        f"p50 {p50 / 1000:.1f} ms, p99 {p99 / 1000:.1f} ms, mean {mean / 1000:.1f} ms, "
         f"{requests / (duration_us / 1e6):.1f} req/s ({int(requests)} requests in {duration_us / 1e6:.0f} s, "
         f"{int(errors)} errors)"
     )
@@ -243,10 +255,8 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def report(name: str, run: Run, clients: int, workers: int) -> None:
-    print(
-        f"{name}: {len(run.feed)} feed requests, {clients} clients, {workers} gunicorn workers (gthread), statuses {run.statuses}"
-    )
+def report(name: str, run: Run, clients: int, layout: str) -> None:
+    print(f"{name}: {len(run.feed)} feed requests, {clients} clients, {layout}, statuses {run.statuses}")
     print(
         f"  p50 {1000 * percentile(run.feed, 0.50):.1f} ms, p99 {1000 * percentile(run.feed, 0.99):.1f} ms, "
         f"mean {1000 * statistics.fmean(run.feed):.1f} ms, {(len(run.feed) + len(run.writes)) / run.elapsed:.1f} req/s"
@@ -259,6 +269,8 @@ def report(name: str, run: Run, clients: int, workers: int) -> None:
 
 
 SCENARIOS = ("cached", "mixed", "computed")
+WRITERS = 2  # connections that change ratings in the mixed scenario (wrk) ...
+WRITE_PAUSE_MS = 40  # ... each pausing this long before its next change: at most 50 changes per second in all
 
 
 def main() -> None:
@@ -268,12 +280,13 @@ def main() -> None:
     parser.add_argument("--data", default=str(ROOT / "bench" / "data" / "ml-100k"))
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=32)
-    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--workers", type=int, help="gunicorn workers (default: gunicorn.conf.py's, one per core)")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--scenario", choices=("all", *SCENARIOS), default="all")
     parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto", help="auto: wrk when installed")
     parser.add_argument("--seconds", type=int, default=20, help="duration of a wrk run")
     args = parser.parse_args()
+    layout = f"{args.workers or os.cpu_count()} gunicorn workers x {os.environ.get('GUNICORN_THREADS', 4)} threads"
     use_wrk = args.client == "wrk" or (args.client == "auto" and shutil.which("wrk") is not None)
 
     people, version = prepare(args.database_url, args.redis_url, args.data, users=500)
@@ -282,19 +295,24 @@ def main() -> None:
         try:
             # Warm-up: every worker loads the model; for the cached scenarios, every user's feed is cached once.
             load(args.port, people, len(people) if scenario != "computed" else 200, args.clients)
-            write_every = 10 if scenario == "mixed" else 0
             if use_wrk:
-                figures = load_with_wrk(args.port, people, args.seconds, args.clients, write_every=write_every)
+                writers = WRITERS if scenario == "mixed" else 0
+                loads = [start_wrk(args.port, people, args.seconds, args.clients - writers, writing=False)]
+                if writers:
+                    loads.append(start_wrk(args.port, people, args.seconds, writers, writing=True))
+                figures = [wrk_figures(process) for process in loads]
             else:
-                run = load(args.port, people, args.requests, args.clients, write_every=write_every)
+                run = load(args.port, people, args.requests, args.clients, write_every=10 if scenario == "mixed" else 0)
         finally:
             server.terminate()
             server.wait(timeout=30)
         if use_wrk:
-            print(f"{scenario} (wrk, {args.clients} connections, {args.workers} gunicorn workers, all requests):")
-            print(figures)
+            print(f"{scenario} (wrk, {args.clients} connections, {layout}):")
+            print(f"  feed: {figures[0]}")
+            if len(figures) > 1:
+                print(f"  rating changes ({WRITERS} of the connections): {figures[1]}")
         else:
-            report(scenario, run, args.clients, args.workers)
+            report(scenario, run, args.clients, layout)
     if model_version(args.database_url, args.redis_url) != version:
         print("WARNING: the stored model changed during the run (another process used this Redis db)")
 

@@ -130,9 +130,10 @@ def feed_body(user: User) -> str:
     if _servable(entry, stamp):
         return entry.body
     password_changed_at = user.password_changed_at
-    # A new transaction, so that the feed sees every commit whose invalidation came before the tokens were read
-    # (SQLite keeps one snapshot per transaction).
-    db.session.rollback()
+    if db.engine.dialect.name == "sqlite":
+        # A new transaction, so that the feed sees every commit whose invalidation came before the tokens were read:
+        # SQLite keeps one snapshot per transaction (PostgreSQL, read committed, takes one per statement).
+        db.session.rollback()
     body, aggregate_computed_at = _compute(user, catalog_token)
     if user_token and catalog_token:
         try:

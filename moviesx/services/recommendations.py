@@ -205,10 +205,10 @@ def _model_ranked(user: User, filters: _Filters, boosts: list, limit: int) -> li
     from moviesx.services.recommender import model_ranking
 
     try:
-        count = min(MODEL_CANDIDATES + _exclusion_count(filters), MAX_MODEL_CANDIDATES)
-        ranking = model_ranking(user.id, count)
+        ranking = model_ranking(user.id, MAX_MODEL_CANDIDATES)  # its first k are the best k: one order, no ties
         if ranking is None:
             return None
+        ranking = ranking[: min(MODEL_CANDIDATES + _exclusion_count(filters), MAX_MODEL_CANDIDATES)]
         rank = {movie_id: position for position, movie_id in enumerate(ranking)}
         rows = db.session.execute(select(Movie.id, *boosts).where(_id_in(Movie.id, ranking), *filters.live_and_allowed())).all()
     except Exception:  # noqa: BLE001 - any model error falls back to popularity (API.md 6.7)
