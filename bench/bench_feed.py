@@ -112,6 +112,14 @@ def start_server(database_url: str, redis_url: str, port: int, workers: int | No
         env=env,
         stderr=subprocess.DEVNULL,
     )
+    # The production layout's `rq worker` too: it warms the feed of a user who just changed a rating.
+    server.worker = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "flask"), "--app", "wsgi", "rq", "worker"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -304,8 +312,9 @@ def main() -> None:
             else:
                 run = load(args.port, people, args.requests, args.clients, write_every=10 if scenario == "mixed" else 0)
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            for process in (server, server.worker):
+                process.terminate()
+                process.wait(timeout=30)
         if use_wrk:
             print(f"{scenario} (wrk, {args.clients} connections, {layout}):")
             print(f"  feed: {figures[0]}")

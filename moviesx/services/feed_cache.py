@@ -24,13 +24,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import chain
 
-from flask import current_app, has_app_context, request
+from flask import current_app, has_app_context, has_request_context, request
 from sqlalchemy import inspect, select
 from sqlalchemy.event import listens_for
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from moviesx.extensions import cache, db
-from moviesx.http.language import active_language
+from moviesx.http.language import active_language, set_language
 from moviesx.models import Friendship, User
 from moviesx.services import recommender
 from moviesx.services.clock import today, utcnow
@@ -141,6 +141,26 @@ def feed_body(user: User) -> str:
         except Exception:  # noqa: BLE001
             log.exception("Could not cache a feed")
     return body
+
+
+def warm_later(user: User) -> None:
+    """After the user's own rating or unseen change: compute their feed in the background (RQ, or inline after the
+    response), so that going back to the feed right after it finds it ready instead of computing it."""
+    if current_app.config["FEED_CACHE_SECONDS"] > 0 and has_request_context():
+        from moviesx.tasks.feed import warm_feed
+        from moviesx.tasks.queue import enqueue
+
+        enqueue(warm_feed, user.id, request.host_url, retry=False)
+
+
+def warm(user_id: int, host_url: str) -> None:
+    """Compute and cache the feed of an active, verified user as a request to `host_url` would see it."""
+    user = db.session.get(User, user_id)
+    if user is None or not user.is_active or not user.verified:
+        return
+    with current_app.test_request_context(base_url=host_url):
+        set_language(user.preferred_language)
+        feed_body(user)
 
 
 def _read(user_id: int) -> list:

@@ -10,6 +10,7 @@ from moviesx.extensions import db
 from moviesx.http.errors import error
 from moviesx.models import Movie, MovieList, MovieListItem, Rating, UnseenMark, User
 from moviesx.services.clock import utcnow
+from moviesx.services.feed_cache import warm_later
 from moviesx.services.friends import friend_ids
 from moviesx.services.recommender import note_rating_change
 
@@ -34,6 +35,7 @@ def rate(user: User, movie: Movie, value: int) -> Rating:
         db.session.rollback()
         raise error(400, "You have already rated this movie") from None
     note_rating_change()
+    warm_later(user)
     return rating
 
 
@@ -43,6 +45,7 @@ def change_rating(user: User, movie: Movie, value: int) -> Rating:
     rating.updated_at = utcnow()
     db.session.commit()
     note_rating_change()
+    warm_later(user)
     return rating
 
 
@@ -55,6 +58,7 @@ def mark_unseen(user: User, movie: Movie) -> None:
     except IntegrityError:
         db.session.rollback()
         raise error(400, "Movie already marked as unseen") from None
+    warm_later(user)
 
 
 def unmark_unseen(user: User, movie: Movie) -> None:
@@ -67,6 +71,7 @@ def unmark_unseen(user: User, movie: Movie) -> None:
         db.session.rollback()
         raise error(400, "Movie not marked as unseen")
     db.session.commit()
+    warm_later(user)
 
 
 def friends_ratings(user: User, movie: Movie) -> Select:

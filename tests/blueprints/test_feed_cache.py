@@ -102,6 +102,18 @@ def test_feed_cache_seconds_zero_turns_it_off(uncached_config, as_user, count_qu
     assert counter.count > 1
 
 
+def test_the_raters_feed_is_ready_when_they_come_back(as_user, count_queries):
+    user = UserFactory()
+    first, second = movie(popularity=2, slug="first"), movie(popularity=1, slug="second")
+    assert feed_ids(as_user, user) == ids([first, second])
+    # Without Redis the warming job runs inline once the response is closed.
+    assert as_user(user).post("/api/movies/first/ratings/", json={"rating": 2}).status_code == 201
+    assert as_user(user).post("/api/movies/second/unseen/").status_code == 200
+    with count_queries() as counter:
+        assert feed_ids(as_user, user) == []
+    assert counter.count == 0
+
+
 def test_own_rating_and_its_change_reach_the_feed(as_user):
     user = UserFactory()
     drama, comedy = GenreFactory(), GenreFactory()

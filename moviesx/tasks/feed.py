@@ -1,0 +1,11 @@
+"""Feed jobs: compute a user's feed ahead of their next visit."""
+
+from __future__ import annotations
+
+from moviesx.services import feed_cache
+from moviesx.tasks.queue import job
+
+
+@job
+def warm_feed(user_id: int, host_url: str) -> None:
+    feed_cache.warm(user_id, host_url)
