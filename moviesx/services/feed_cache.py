@@ -191,18 +191,28 @@ def _serialised_movies(movie_ids: list[int], catalog_token: str | None) -> list[
     """The Movie objects of `movie_ids`, in order; each is cached under the catalogue token, language and host."""
     from moviesx.schemas.catalog import MovieSchema
 
-    if catalog_token is None:
-        return MovieSchema(many=True).dump(movies_in_order(movie_ids))
-    keys = [MOVIE_KEY.format(movie_id, active_language(), catalog_token, request.host_url) for movie_id in movie_ids]
-    found = dict(zip(movie_ids, cache.get_many(*keys), strict=True))
-    missing = [movie_id for movie_id, dumped in found.items() if dumped is None]
+    keys = {movie_id: MOVIE_KEY.format(movie_id, active_language(), catalog_token, request.host_url) for movie_id in movie_ids}
+    found = {}
+    if catalog_token is not None:
+        try:
+            found = {
+                movie_id: dumped for movie_id, dumped in zip(movie_ids, cache.get_many(*keys.values()), strict=True) if dumped
+            }
+        except Exception:  # noqa: BLE001 - serialise them from the database instead
+            log.exception("Movie cache unavailable")
+            catalog_token = None
+    missing = [movie_id for movie_id in movie_ids if movie_id not in found]
     if missing:
-        fresh = MovieSchema(many=True).dump(movies_in_order(missing))
-        found.update((movie["id"], movie) for movie in fresh)
-        timeout = current_app.config["FEED_CACHE_SECONDS"]
-        computed = {key: found[movie_id] for key, movie_id in zip(keys, movie_ids, strict=True) if movie_id in missing}
-        cache.set_many({key: movie for key, movie in computed.items() if movie is not None}, timeout=timeout)
-    return [found[movie_id] for movie_id in movie_ids if found[movie_id] is not None]
+        fresh = {movie["id"]: movie for movie in MovieSchema(many=True).dump(movies_in_order(missing))}
+        found.update(fresh)
+        if catalog_token is not None and fresh:
+            try:
+                cache.set_many(
+                    {keys[movie_id]: movie for movie_id, movie in fresh.items()}, timeout=current_app.config["FEED_CACHE_SECONDS"]
+                )
+            except Exception:  # noqa: BLE001
+                log.exception("Could not cache serialised movies")
+    return [found[movie_id] for movie_id in movie_ids if movie_id in found]
 
 
 def _new_token(key: str) -> str | None:
