@@ -16,7 +16,7 @@ from moviesx.services.feed_cache import cached_body, feed_body
 blp = Blueprint("feed", __name__, url_prefix="/api/movies", description="The personal recommendation feed")
 
 
-def _json(body: str):
+def _json(body: bytes):
     return current_app.response_class(body, mimetype=current_app.json.mimetype)
 
 
