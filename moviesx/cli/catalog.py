@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import click
-from flask.cli import AppGroup
 
+from moviesx.cli import CommandGroup
 from moviesx.services.catalog_import import CatalogImportError, import_file
 
-catalog = AppGroup("catalog", help="Manage the catalogue.")
+catalog = CommandGroup("catalog", help="Manage the catalogue.")
 commands = [catalog]
 
 

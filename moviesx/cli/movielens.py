@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import click
-from flask.cli import AppGroup
 
+from moviesx.cli import CommandGroup
 from moviesx.services.movielens import MovieLensError, import_dataset, read_dataset
 
-movielens = AppGroup("movielens", help="MovieLens data.")
+movielens = CommandGroup("movielens", help="MovieLens data.")
 commands = [movielens]
 
 

@@ -10,13 +10,13 @@ from datetime import datetime, time, timedelta
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
 
+from moviesx.cli import CommandGroup
 from moviesx.services import recommender
 from moviesx.services.clock import utcnow
 
 log = logging.getLogger("moviesx.recommender")
-recommender_group = AppGroup("recommender", help="Train, evaluate and schedule the recommendation model.")
+recommender_group = CommandGroup("recommender", help="Train, evaluate and schedule the recommendation model.")
 commands = [recommender_group]
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import click
-from flask.cli import AppGroup
 
+from moviesx.cli import CommandGroup
 from moviesx.services.demo_seed import SeedOptions, seed_demo
 
-seed = AppGroup("seed", help="Synthetic data.")
+seed = CommandGroup("seed", help="Synthetic data.")
 commands = [seed]
 
 

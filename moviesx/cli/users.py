@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import click
-from flask.cli import AppGroup
 
+from moviesx.cli import CommandGroup
 from moviesx.extensions import db
 from moviesx.models import User
 from moviesx.services import users as user_rules
 from moviesx.services.passwords import password_problems
 
-users = AppGroup("users", help="Manage user accounts.")
+users = CommandGroup("users", help="Manage user accounts.")
 commands = [users]
 
 

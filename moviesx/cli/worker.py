@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
 from rq import SimpleWorker
 
+from moviesx.cli import CommandGroup
 from moviesx.tasks.queue import QUEUE_NAME, redis_connection
 
-rq_group = AppGroup("rq", help="Background job worker.")
+rq_group = CommandGroup("rq", help="Background job worker.")
 commands = [rq_group]
 
 

@@ -84,3 +84,20 @@ def test_deactivate_and_activate(app, client, headers_for):
     result = runner.invoke(args=["users", "deactivate", "ghost"])
     assert result.exit_code == 1
     assert "User not found: ghost" in result.output
+
+
+def test_usage_errors_exit_1_with_the_message_on_stderr(app):
+    """API.md 10: every error exits 1 (click's own code for a usage error is 2)."""
+    runner = app.test_cli_runner()
+    cases = [
+        (["users", "create", "alice"], "Missing argument 'EMAIL'"),
+        (["users", "create", "alice", "alice@example.com", "--colour"], "No such option '--colour'"),
+        (["users", "promote", "alice"], "No such command 'promote'"),
+        (["recommender", "schedule", "--at"], "Option '--at' requires an argument"),
+        (["users"], "Usage: "),  # a group without its command shows its help, as an error
+    ]
+    for args, message in cases:
+        result = runner.invoke(args=args)
+        assert result.exit_code == 1, (args, result.output)
+        assert message in result.stderr and result.stdout == "", (args, result.output)
+    assert user_named("alice") is None

@@ -11,7 +11,8 @@ from tests.tasks.test_retrain_worker import run_worker
 
 def test_a_worker_warms_the_raters_feed(redis_app_config, app, as_user, count_queries):
     user = UserFactory()
-    first, second = movie(popularity=2, slug="first"), movie(popularity=1, slug="second")
+    movie(popularity=2, slug="first")
+    second = movie(popularity=1, slug="second")
     assert as_user(user).post("/api/movies/first/ratings/", json={"rating": 5}).status_code == 201
     assert queue().count == 1
     with app.test_request_context():
