@@ -156,7 +156,10 @@ def warm_later(user: User) -> None:
         from moviesx.tasks.feed import warm_feed
         from moviesx.tasks.queue import enqueue
 
-        enqueue(warm_feed, user.id, request.host_url, retry=False)
+        try:
+            enqueue(warm_feed, user.id, request.host_url, retry=False)
+        except Exception:  # noqa: BLE001 - only an optimisation: the write has committed, the feed will be computed
+            log.exception("Could not enqueue a feed warm-up")
 
 
 def warm(user_id: int, host_url: str) -> None:

@@ -317,3 +317,17 @@ def test_on_redis(redis_app_config, as_user):
     assert feed_ids(as_user, user) == ids([second, first])
     mark_unseen(user, second)
     assert feed_ids(as_user, user) == ids([first])
+
+
+@pytest.fixture
+def unreachable_queue_config(app_config):
+    app_config["REDIS_URL"] = "redis://127.0.0.1:9/0"  # jobs go to a Redis that is down; the cache is the filesystem
+    return app_config
+
+
+def test_a_rating_succeeds_when_the_warm_up_cannot_be_enqueued(unreachable_queue_config, as_user):
+    user = UserFactory()
+    first, second = movie(popularity=2, slug="first"), movie(popularity=1)
+    assert feed_ids(as_user, user) == ids([first, second])
+    assert as_user(user).post("/api/movies/first/ratings/", json={"rating": 5}).status_code == 201
+    assert feed_ids(as_user, user) == ids([second])
