@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from moviesx.extensions import cache
 from moviesx.models import Movie
 from moviesx.services import recommender
@@ -241,3 +243,50 @@ def test_deleted_movies_and_future_ones_never_come_from_the_model(app, clock):
     assert group_one[2].id not in result
     assert set(result) == set(ids(group_two)) | {group_one[2].id} - {group_one[2].id}
     assert all(db.session.get(Movie, movie_id) is not None for movie_id in result)
+
+
+@pytest.mark.parametrize("trained", [False, True])
+def test_soft_deleted_platforms_awards_genres_and_persons_count_for_nothing(app, trained):
+    """Every rule of the pipeline looks at live rows only, on the fallback and on the model path."""
+    from moviesx.extensions import db
+
+    gone_platform, live_platform = PlatformFactory(), PlatformFactory()
+    gone_genre, live_genre = GenreFactory(), GenreFactory()
+    gone_award, gone_star = AwardFactory(), PersonFactory()
+    fans, user, friend, subscriber = UserFactory.create_batch(3), UserFactory(), UserFactory(), UserFactory()
+    user.platforms.append(gone_platform)
+    subscriber.platforms.append(live_platform)
+    db.session.commit()
+    make_friends(user, friend)
+    liked, seen = movie(popularity=0), movie(popularity=0)
+    only_gone_platform = movie(popularity=3)  # on no live platform: allowed for everyone
+    on_live_platform = movie(popularity=2)  # allowed: the user's only platform is gone, so they have none
+    decorated = movie(popularity=1)  # awarded and starring only through deleted rows: no boost
+    link_movie(liked, genres=[gone_genre])
+    link_movie(only_gone_platform, platforms=[gone_platform], genres=[live_genre])
+    link_movie(on_live_platform, platforms=[live_platform], genres=[live_genre])
+    link_movie(decorated, awards=[gone_award], directors=[gone_star], genres=[live_genre])
+    candidates = [only_gone_platform, on_live_platform, decorated]
+    # Three stars: known to the model, but no liked genres restrict the fallback.
+    rate_many(
+        [(fan, film, 5) for fan in fans for film in [liked, seen, *candidates]]
+        + [(u, m, 3) for u in (user, subscriber) for m in (liked, seen)]
+    )
+    for row in (gone_platform, gone_genre, gone_award, gone_star):
+        row.delete()
+    db.session.commit()
+    if trained:
+        assert recommender.retrain() is not None
+    cache.delete(AGGREGATE_KEY)
+
+    # Nothing gets a boost, so the order is the model's or the popularity's.
+    if trained:
+        expected = [movie_id for movie_id in recommender.model_ranking(user.id, 100) if movie_id in ids(candidates)]
+    else:
+        expected = ids(candidates)
+    assert recommend(user, limit=3) == expected
+    assert recommend(user, limit=3, celebrity_ids=[gone_star.id], friend_ids=[friend.id]) == expected
+    assert recommend(user, limit=3, genre_ids=[gone_genre.id]) == []
+    assert recommend(user, limit=3, genre_ids=[live_genre.id]) == expected
+    # A movie only on a deleted platform is on no platform: allowed for a user with a live one.
+    assert set(recommend(subscriber, limit=3)) == set(expected)
