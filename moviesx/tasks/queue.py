@@ -17,7 +17,12 @@ RETRY = Retry(max=3, interval=[10, 60, 300])
 
 
 def redis_connection(url: str | None = None) -> Redis:
-    return Redis.from_url(url or current_app.config["REDIS_URL"], socket_connect_timeout=2, socket_timeout=10)
+    """One client (and connection pool) per app and URL: a new one per call cost a TCP connect per enqueued job."""
+    url = url or current_app.config["REDIS_URL"]
+    clients = current_app.extensions.setdefault("moviesx.redis", {})
+    if url not in clients:
+        clients[url] = Redis.from_url(url, socket_connect_timeout=2, socket_timeout=10)
+    return clients[url]
 
 
 def queue(name: str = QUEUE_NAME) -> Queue:
