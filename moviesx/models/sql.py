@@ -7,29 +7,59 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import GenericFunction
 
+# Where Unicode case folding differs from lower-casing in text people type (German sharp s, Greek final sigma, the
+# long s and the Latin ligatures): applied after lower() on both databases (PostgreSQL has no casefold()) and to the
+# searched text, so that `STRASSE` finds `Straße` and both databases agree.
+FOLDINGS = (
+    ("ß", "ss"),
+    ("ς", "σ"),
+    ("ſ", "s"),
+    ("ﬀ", "ff"),
+    ("ﬁ", "fi"),
+    ("ﬂ", "fl"),
+    ("ﬃ", "ffi"),
+    ("ﬄ", "ffl"),
+    ("ﬅ", "st"),
+    ("ﬆ", "st"),
+)
+
+
+def fold_text(value: str) -> str:
+    """The Python side of `fold`: lower-case, then the FOLDINGS."""
+    value = value.lower()
+    for source, target in FOLDINGS:
+        value = value.replace(source, target)
+    return value
+
 
 class fold(GenericFunction):  # noqa: N801 - SQL function names read lower-case
-    """Lower-case a string with Unicode rules (SQLite's own lower() is ASCII-only)."""
+    """Case-fold a string with Unicode rules (SQLite's own lower() is ASCII-only): lower() plus FOLDINGS."""
 
     type = String()
     inherit_cache = True
 
 
+def _with_foldings(lowered: str) -> str:
+    for source, target in FOLDINGS:
+        lowered = f"replace({lowered}, '{source}', '{target}')"
+    return lowered
+
+
 @compiles(fold)
 def _fold_default(element, compiler, **kw):
-    return "lower(%s)" % compiler.process(element.clauses, **kw)
+    return _with_foldings("lower(%s)" % compiler.process(element.clauses, **kw))
 
 
 @compiles(fold, "postgresql")
 def _fold_postgresql(element, compiler, **kw):
     # Columns sorted by code point carry the "C" collation, whose lower() is ASCII-only: fold with the
     # database's default (Unicode) rules instead, so that `É` finds `Éva` there too.
-    return 'lower((%s) COLLATE "default")' % compiler.process(element.clauses, **kw)
+    return _with_foldings('lower((%s) COLLATE "default")' % compiler.process(element.clauses, **kw))
 
 
 @compiles(fold, "sqlite")
 def _fold_sqlite(element, compiler, **kw):
-    return "py_lower(%s)" % compiler.process(element.clauses, **kw)
+    return "py_fold(%s)" % compiler.process(element.clauses, **kw)
 
 
 def codepoint(column):
@@ -41,7 +71,7 @@ def contains_folded(column, needle: str):
     """Case-insensitive substring test with %, _ and backslash taken literally."""
     if "\x00" in needle:  # no stored text holds NUL (PostgreSQL refuses it as a parameter)
         return false()
-    return fold(column).contains(needle.lower(), autoescape=True)
+    return fold(column).contains(fold_text(needle), autoescape=True)
 
 
 def _dialect_name() -> str:
@@ -54,6 +84,6 @@ def _dialect_name() -> str:
 def _register_sqlite_functions(dbapi_connection, connection_record) -> None:
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         dbapi_connection.create_function(
-            "py_lower", 1, lambda value: value.lower() if isinstance(value, str) else value, deterministic=True
+            "py_fold", 1, lambda value: fold_text(value) if isinstance(value, str) else value, deterministic=True
         )
         dbapi_connection.execute("PRAGMA foreign_keys=ON")

@@ -192,6 +192,20 @@ def test_search_by_name_in_base_or_callers_title(as_user):
     assert len(slugs(as_user(english).get("/api/movies/searching/?name=+"))) == 3
 
 
+def test_search_folds_case_beyond_lower_casing(as_user):
+    """API.md 6.8a: Unicode case folding, the same on both databases: ß is ss, a final sigma is a sigma."""
+    MovieFactory(title="Die Straße", slug="strasse")
+    MovieFactory(title="ΟΔΥΣΣΕΥΣ", slug="odysseus")
+    MovieFactory(title="The ﬁnal cut", slug="final-cut")
+    client = as_user(UserFactory())
+    assert slugs(client.get("/api/movies/searching/?name=STRASSE")) == ["strasse"]
+    assert slugs(client.get("/api/movies/searching/?name=stra%C3%9Fe")) == ["strasse"]  # straße
+    assert slugs(client.get("/api/movies/searching/?name=%CE%BF%CE%B4%CF%85%CF%83%CF%83%CE%B5%CF%85%CF%82")) == [
+        "odysseus"
+    ]  # οδυσσευς, with a final sigma
+    assert slugs(client.get("/api/movies/searching/?name=FINAL")) == ["final-cut"]
+
+
 def test_search_by_relations_both_spellings_no_duplicates(as_user, user):
     drama, comedy, horror = (GenreFactory(slug=s) for s in ("drama", "comedy", "horror"))
     netflix, hbo = PlatformFactory(slug="netflix"), PlatformFactory(slug="hbo")
