@@ -45,12 +45,9 @@ def _bearer_token() -> str:
 
 def access_claims() -> dict | None:
     """The claims of the request's access token when it is well formed, signed and unexpired; otherwise None."""
-    parts = request.headers.get("Authorization", "").split()
-    if len(parts) != 2 or parts[0].lower() != "bearer":
-        return None
     try:
-        return tokens.decode(parts[1], "access")
-    except tokens.TokenRejected:
+        return tokens.decode(_bearer_token(), "access")
+    except (APIError, tokens.TokenRejected):
         return None
 
 

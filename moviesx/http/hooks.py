@@ -19,6 +19,7 @@ def _start_request() -> None:
     # every request starts in English and without a caller (API.md 1.6).
     g.pop("user", None)
     g.pop("user_id", None)
+    g.pop("feed_read", None)
     set_language(DEFAULT_LANGUAGE)
     g.request_id = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex
     g.request_started = time.perf_counter()

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import chain
 
-from flask import current_app, has_app_context, has_request_context, request
+from flask import current_app, g, has_app_context, has_request_context, request
 from sqlalchemy import inspect, select
 from sqlalchemy.event import listens_for
 from sqlalchemy.orm import ORMExecuteState, Session
@@ -110,10 +110,12 @@ def cached_body(claims: dict) -> bytes | None:
     if current_app.config["FEED_CACHE_SECONDS"] <= 0:
         return None
     try:
-        entry, *tokens = _read(claims["user_id"])
+        values = _read(claims["user_id"])
     except Exception:  # noqa: BLE001 - the caller computes the feed instead
         log.exception("Feed cache unavailable")
         return None
+    g.feed_read = (claims["user_id"], values)  # a miss goes on to feed_body(), which need not read them again
+    entry, *tokens = values
     if _servable(entry, _stamp(*tokens)) and not issued_before(claims, entry.password_changed_at):
         return entry.body
     return None
@@ -125,7 +127,7 @@ def feed_body(user: User) -> bytes:
     if seconds <= 0:
         return _compute(user)[0]
     try:
-        entry, user_token, catalog_token, model_version = _read(user.id)
+        entry, user_token, catalog_token, model_version = _read_once(user.id)
         user_token = user_token or _new_token(USER_TOKEN_KEY.format(user.id))
         catalog_token = catalog_token or _new_token(CATALOG_TOKEN_KEY)
     except Exception:  # noqa: BLE001 - without the cache the feed is computed, never served stale
@@ -170,6 +172,12 @@ def warm(user_id: int, host_url: str) -> None:
     with current_app.test_request_context(base_url=host_url):
         set_language(user.preferred_language)
         feed_body(user)
+
+
+def _read_once(user_id: int) -> list:
+    """What `cached_body()` read for this user in this request, or a fresh read (tokens read earlier are as good)."""
+    earlier = g.pop("feed_read", None)
+    return earlier[1] if earlier and earlier[0] == user_id else _read(user_id)
 
 
 def _read(user_id: int) -> list:

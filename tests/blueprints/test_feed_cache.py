@@ -11,6 +11,7 @@ from moviesx.extensions import cache, db
 from moviesx.models import Movie, MovieTranslation, UnseenMark
 from moviesx.services import feed_cache, recommender
 from tests.factories import AwardFactory, GenreFactory, PlatformFactory, UserFactory, link_movie, make_friends
+from tests.support.backends import stopped_redis_url
 from tests.support.recommender import ids, mark_unseen, movie, rate, rate_many
 
 
@@ -297,7 +298,7 @@ def test_an_entry_computed_before_a_commit_is_never_served_after_it(as_user, wri
 
 @pytest.fixture
 def unreachable_cache_config(app_config):
-    app_config.update(CACHE_TYPE="RedisCache", CACHE_REDIS_URL="redis://127.0.0.1:9/0", TESTS_CACHE_UNREACHABLE=True)
+    app_config.update(CACHE_TYPE="RedisCache", CACHE_REDIS_URL=stopped_redis_url(), TESTS_CACHE_UNREACHABLE=True)
     return app_config
 
 
@@ -321,7 +322,7 @@ def test_on_redis(redis_app_config, as_user):
 
 @pytest.fixture
 def unreachable_queue_config(app_config):
-    app_config["REDIS_URL"] = "redis://127.0.0.1:9/0"  # jobs go to a Redis that is down; the cache is the filesystem
+    app_config["REDIS_URL"] = stopped_redis_url()  # jobs go to a Redis that is down; the cache is the filesystem
     return app_config
 
 

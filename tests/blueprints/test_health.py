@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import socket
-
 import pytest
+
+from tests.support.backends import stopped_redis_url
 
 
 def test_healthz(client):
@@ -20,15 +20,9 @@ def test_readyz_without_redis(client):
     assert response.get_json() == {"status": "ok", "checks": {"database": "ok", "redis": "not configured"}}
 
 
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def stopped_redis_config(app_config):
-    app_config["REDIS_URL"] = f"redis://127.0.0.1:{_closed_port()}/0"
+    app_config["REDIS_URL"] = stopped_redis_url()
     return app_config
 
 

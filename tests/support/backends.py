@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
@@ -117,3 +118,11 @@ class SqliteTemplate:
     def copy_to(self, target: Path) -> str:
         shutil.copyfile(self.path, target)
         return f"sqlite:///{target}"
+
+
+def stopped_redis_url() -> str:
+    """A Redis URL on a loopback port nothing listens on: a Redis that is down."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"redis://127.0.0.1:{port}/0"
