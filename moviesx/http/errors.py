@@ -12,6 +12,8 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.exceptions import NotFound as WerkzeugNotFound
 
+from moviesx.metrics import OUTAGE_RESPONSES
+
 log = logging.getLogger("moviesx.errors")
 
 MAX_DB_ID = 2**63 - 1
@@ -36,6 +38,15 @@ class APIError(Exception):
 def error(status: int, message: str, *, key: str = "error", headers: dict[str, str] | None = None, **params) -> APIError:
     """An APIError whose body is `{key: translated message}`."""
     return APIError(status, {key: translate(message, **params)}, headers)
+
+
+RETRY_AFTER_OUTAGE = 5
+
+
+def unavailable(dependency: str) -> APIError:
+    """503 for a request that needs a dependency (`database`, `cache`, `media`) that cannot be reached (API.md 21)."""
+    OUTAGE_RESPONSES.labels(dependency=dependency).inc()
+    return error(503, "Service temporarily unavailable", headers={"Retry-After": str(RETRY_AFTER_OUTAGE)})
 
 
 class NotFound(APIError):
