@@ -4,7 +4,7 @@
         [--requests 2000] [--threads 16] [--workers 4] [--data bench/data/ml-100k]
 
 Creates the tables if missing, imports the MovieLens catalogue when no `ml-` movie exists (fetch it first
-with /work/shared/data/get-movielens.sh bench/data/ml-100k), creates a verified bench user, starts
+with bench/get-movielens.sh bench/data/ml-100k), creates a verified bench user, starts
 gunicorn on 127.0.0.1 with rate limiting off, then sends a bounded number of requests per scenario from a
 thread pool. Prints requests/second, p50 and p99 per scenario, and the SQL queries one request costs
 (measured in-process with the Flask test client).

@@ -4,7 +4,7 @@
         [--data bench/data/ml-100k] [--redis-url redis://127.0.0.1:6379/14] [--synthetic 1000000]
 
 The database is created (schema) and filled with `movielens import` logic when it holds no ratings yet.
-Fetch the data first: /work/shared/data/get-movielens.sh bench/data/ml-100k (or any MovieLens-100k folder).
+Fetch the data first: bench/get-movielens.sh bench/data/ml-100k (or any MovieLens-100k folder).
 """
 
 from __future__ import annotations

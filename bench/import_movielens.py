@@ -2,7 +2,7 @@
 
     python bench/import_movielens.py [DIR] [--reset]
 
-DIR defaults to bench/data/ml-100k (fetch it with /work/shared/data/get-movielens.sh DIR).
+DIR defaults to bench/data/ml-100k (fetch it with bench/get-movielens.sh DIR).
 Without DATABASE_URL a fresh SQLite file in a temporary folder is used. With DATABASE_URL (e.g.
 postgresql+psycopg://postgres@127.0.0.1:5432/bench) the tables are created if missing; --reset drops
 and recreates every table of that database first, so the first run is a true fresh import.
