@@ -18,6 +18,7 @@ from sqlalchemy.exc import OperationalError
 from moviesx import create_app
 from moviesx.config import Config, ConfigError
 from moviesx.extensions import db
+from moviesx.http.auth import VERIFIED, authenticated
 from moviesx.http.errors import json_response
 from moviesx.models import User
 from moviesx.services.tokens import issue_access
@@ -148,6 +149,26 @@ def test_each_outage_is_logged_once(app, outage, server, outage_log):
 
 
 @postgresql_only
+def test_a_connection_lost_in_the_middle_of_a_request_answers_503(app, outage, server, outage_log):
+    """After the ladder has loaded the caller, the access log must not reload it from the lost database."""
+
+    @authenticated(VERIFIED)
+    def lose_the_database():
+        outage.cut()
+        db.session.execute(select(User.id)).all()
+        return json_response({}, 200)
+
+    app.add_url_rule("/api/_lose/", "lose", lose_the_database)
+    alice = UserFactory(username="alice")
+    headers = {"Authorization": f"Bearer {issue_access(alice)}"}
+    db.session.remove()
+    assert_unavailable(server.open("GET", "/api/_lose/", headers=headers))
+    outage.restore()
+    assert login(server).status_code == 200
+    assert [level for level, _ in messages(outage_log)] == [logging.ERROR, logging.WARNING]
+
+
+@postgresql_only
 def test_an_after_request_hook_that_loses_the_database_answers_503(app, outage, server):
     """Flask wraps an error raised after the view in a 500 (in production, where exceptions do not propagate)."""
     app.config["PROPAGATE_EXCEPTIONS"] = False
@@ -160,6 +181,23 @@ def test_an_after_request_hook_that_loses_the_database_answers_503(app, outage, 
         return response
 
     assert_unavailable(server.open("GET", "/api/_answered/"))
+
+
+@postgresql_only
+def test_a_connection_lost_after_the_answer_keeps_the_answer(app, outage, server, outage_log):
+    """Closing the request's session at teardown rolls back on the dead connection; the 200 stands."""
+
+    def read_then_lose_the_database():
+        count = db.session.scalar(select(func.count(User.id)))
+        outage.cut()
+        return json_response({"users": count}, 200)
+
+    app.add_url_rule("/api/_read_then_lose/", "read_then_lose", read_then_lose_the_database)
+    response = server.open("GET", "/api/_read_then_lose/")
+    assert (response.status_code, response.get_json()) == (200, {"users": 0})
+    outage.restore()
+    UserFactory(username="alice")
+    assert login(server).status_code == 200
 
 
 @postgresql_only
