@@ -43,6 +43,16 @@ def _secret_key_file(instance_path: Path) -> str:
     return key
 
 
+def engine_options(database_url: str, connect_timeout: int) -> dict[str, Any]:
+    """Ping a pooled connection before handing it out, so that one a database restart broke is replaced instead of
+    failing a request; give up connecting to PostgreSQL after `connect_timeout` seconds, so that an unreachable
+    server answers 503 within seconds, not after the system's TCP timeout (API.md 21)."""
+    options: dict[str, Any] = {"pool_pre_ping": True}
+    if database_url.startswith("postgresql"):
+        options["connect_args"] = {"connect_timeout": connect_timeout}
+    return options
+
+
 class Config:
     """Builds the Flask config mapping from environment variables with laptop defaults."""
 
@@ -111,7 +121,7 @@ class Config:
             "DEBUG": False,
             "SECRET_KEY": secret_key,
             "SQLALCHEMY_DATABASE_URI": database_url,
-            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+            "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url, self._int("DATABASE_CONNECT_TIMEOUT", 5)),
             "REDIS_URL": redis_url,
             **cache,
             "CACHE_DEFAULT_TIMEOUT": 0,

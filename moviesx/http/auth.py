@@ -82,6 +82,7 @@ def authenticated(level: str = VERIFIED, *, bucket: str | None = None) -> Callab
         @wraps(view)
         def wrapper(*args, **kwargs):
             g.user = resolve_user(level)
+            g.user_id = g.user.id  # for the access log, which must not reload the user once the session rolled back
             throttle("user", g.user.id)
             if bucket:
                 throttle(bucket, g.user.id)

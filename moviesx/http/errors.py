@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
+import time
 from typing import Any
 
 from flask import Flask, Response, current_app, has_request_context, jsonify, request
 from flask_babel import gettext
 from marshmallow import ValidationError
+from sqlalchemy import event
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError, PendingRollbackError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.exceptions import NotFound as WerkzeugNotFound
 
+from moviesx.extensions import db
 from moviesx.metrics import OUTAGE_RESPONSES
 
 log = logging.getLogger("moviesx.errors")
@@ -162,17 +168,93 @@ def handle_http_exception(exc: HTTPException) -> Response:
 
 
 def handle_unexpected_error(exc: Exception) -> Response:
+    # An error raised outside the view (an after-request hook) arrives wrapped in Flask's InternalServerError.
+    cause = getattr(exc, "original_exception", None) or exc
+    if database_unreachable(cause):
+        return handle_api_error(database_outage(cause))
     log.exception("Unhandled error", exc_info=exc)
     try:
-        from moviesx.extensions import db
-
         db.session.rollback()
     except Exception:  # noqa: BLE001 - the session may itself be the broken part
         log.warning("Rollback after an unhandled error failed", exc_info=True)
     return json_response({"error": translate("Internal server error")}, 500)
 
 
+# SQLAlchemy's code for "Can't reconnect until invalid transaction is rolled back" (the connection died mid-use).
+_INVALIDATED_TRANSACTION = "8s2b"
+
+
+def database_unreachable(exc: BaseException) -> bool:
+    """Whether `exc` says the database could not be reached (a 503), rather than that a statement is wrong (a 500).
+
+    A connection that could not be opened (an error raised without a statement), one that SQLAlchemy saw die (a
+    restart, a network cut), or no free connection in the pool counts; a failed constraint, a syntax error or a
+    missing table (an OperationalError on SQLite) does not.
+    """
+    if isinstance(exc, (DisconnectionError, PoolTimeoutError)):
+        return True
+    if isinstance(exc, PendingRollbackError):
+        return exc.code == _INVALIDATED_TRANSACTION
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        return exc.connection_invalidated or exc.statement is None
+    return False
+
+
+class OutageLog:
+    """Logs a dependency outage once when it starts and once when it ends, however many requests it fails."""
+
+    def __init__(self, dependency: str):
+        self.dependency = dependency
+        self._lock = threading.Lock()
+        self._since: float | None = None
+        self._failures = 0
+
+    def failed(self, exc: BaseException) -> None:
+        with self._lock:
+            starting = self._since is None
+            if starting:
+                self._since = time.monotonic()
+            self._failures += 1
+        if starting:
+            log.error("The %s cannot be reached; answering 503 until it can", self.dependency, exc_info=exc)
+
+    def reached(self) -> None:
+        if self._since is None:  # the usual case, without taking the lock
+            return
+        with self._lock:
+            since, failures = self._since, self._failures
+            self._since, self._failures = None, 0
+        if since is not None:
+            log.warning(
+                "The %s can be reached again after %.1f s (%d requests answered 503)",
+                self.dependency,
+                time.monotonic() - since,
+                failures,
+            )
+
+
+_DATABASE_OUTAGE = "moviesx.database_outage"
+
+
+def database_outage(exc: BaseException) -> APIError:
+    """The 503 for a request whose database connection failed; the session is rolled back for the next request."""
+    current_app.extensions[_DATABASE_OUTAGE].failed(exc)
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - a rollback on a dead connection may fail too; the pool replaces it
+        log.debug("Rollback after a database outage failed", exc_info=True)
+    return unavailable("database")
+
+
+def watch_database(app: Flask) -> None:
+    """Record database outages per app; the first statement that runs again ends one."""
+    outage = app.extensions[_DATABASE_OUTAGE] = OutageLog("database")
+    with app.app_context():
+        event.listen(db.engine, "after_cursor_execute", lambda *_: outage.reached())
+
+
 def register_error_handlers(app: Flask) -> None:
+    watch_database(app)
     app.register_error_handler(APIError, handle_api_error)
     app.register_error_handler(ValidationError, handle_validation_error)
     app.register_error_handler(HTTPException, handle_http_exception)

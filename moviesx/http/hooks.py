@@ -1,4 +1,4 @@
-"""Per-request hooks: request id, body size cap, structured access log, deferred inline jobs."""
+"""Per-request hooks: request id, body size cap, structured access log, session close, deferred inline jobs."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import time
 import uuid
 
 from flask import Flask, Response, current_app, g, request
+from sqlalchemy.exc import SQLAlchemyError
 
-from moviesx.http.errors import APIError, translate
+from moviesx.extensions import db
+from moviesx.http.errors import APIError, database_unreachable, translate
 from moviesx.http.language import DEFAULT_LANGUAGE, set_language
 
 log = logging.getLogger("moviesx.requests")
@@ -30,7 +32,6 @@ def _start_request() -> None:
 
 def _finish_request(response: Response) -> Response:
     response.headers["X-Request-ID"] = g.get("request_id", "")
-    user = g.get("user")
     log.info(
         "request",
         extra={
@@ -38,11 +39,21 @@ def _finish_request(response: Response) -> Response:
             "path": request.path,
             "status": response.status_code,
             "duration_ms": round((time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000, 2),
-            "user_id": getattr(user, "id", g.get("user_id")),
+            "user_id": g.get("user_id"),
             "remote_addr": request.remote_addr,
         },
     )
     return response
+
+
+def _close_session(exc: BaseException | None) -> None:
+    """Close the request's session before Flask-SQLAlchemy does, keeping the answer already given: its rollback on a
+    connection lost after the answer was decided would otherwise fail the request after the fact (API.md 21)."""
+    try:
+        db.session.remove()
+    except SQLAlchemyError as error:
+        if not database_unreachable(error):  # an outage is logged by the requests that meet it
+            log.exception("Closing the database session failed")
 
 
 PREFLIGHT_HEADERS = ("Authorization", "Content-Type")
@@ -63,6 +74,7 @@ def register_hooks(app: Flask) -> None:
     app.after_request(_finish_request)
     # First in the list = run last (after Flask-CORS has added its preflight headers).
     app.after_request_funcs.setdefault(None, []).insert(0, _preflight_allow_headers)
+    app.teardown_appcontext(_close_session)  # registered after Flask-SQLAlchemy's, so it runs first
     register_job_hook(app)
 
 
