@@ -6,11 +6,11 @@ from flask_cors import CORS
 from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
 from flask_migrate import Migrate
-from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
 
 from moviesx.http.client_ip import client_ip
+from moviesx.http.openapi import Api
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
+from flask import jsonify
 
 from moviesx.http.auth import VERIFIED, authenticated, current_user
-from moviesx.http.body import accepts, load_json
+from moviesx.http.blueprint import Blueprint, resolves
 from moviesx.http.lookup import get_or_404
-from moviesx.http.pagination import cursor_envelope, page_envelope
+from moviesx.http.pagination import cursor, page
 from moviesx.models import Movie, Review
 from moviesx.schemas.base import SLUG_LIST, SuccessSchema
 from moviesx.schemas.social import (
@@ -17,8 +17,6 @@ from moviesx.schemas.social import (
     ReviewCursorSchema,
     ReviewInputSchema,
     ReviewSchema,
-    dump_ratings,
-    dump_reviews,
 )
 from moviesx.services import ratings, reviews
 
@@ -26,89 +24,131 @@ blp = Blueprint(
     "movie_social",
     __name__,
     url_prefix="/api/movies",
-    description="Ratings, unseen marks, reviews and lists of a movie",
+    description="The caller's rating, unseen mark and lists of a movie, its reviews, and its ratings by the "
+    "caller's friends. One rating per user and movie (1 to 5, never deleted); one live review per user and movie.",
 )
 
 
-def _movie(slug: str) -> Movie:
+def movie_by_slug(slug: str) -> Movie:
     return get_or_404(Movie, Movie.slug, slug)
 
 
 @blp.route("/<movie_slug:slug>/reviews/", methods=["GET"])
 @authenticated(VERIFIED)
-@blp.response(200)
-@blp.alt_response(200, schema=ReviewCursorSchema)
-def movie_reviews(slug):
-    movie = _movie(slug)
-    return cursor_envelope(reviews.live_reviews().where(Review.movie_id == movie.id), dump_reviews, order=[(Review.id, True)])
+@resolves(movie=movie_by_slug)
+@blp.response(200, ReviewCursorSchema)
+@cursor(order=[(Review.id, True)])
+def movie_reviews(movie: Movie):
+    """Reviews of a movie
+
+    Any verified user. A cursor page of the movie's live reviews, newest (highest id) first.
+    """
+    return reviews.live_reviews().where(Review.movie_id == movie.id)
 
 
 @blp.route("/<movie_slug:slug>/reviews/", methods=["POST"])
 @authenticated(VERIFIED)
-@accepts(ReviewInputSchema)
+@resolves(movie=movie_by_slug)
+@blp.arguments(ReviewInputSchema)
 @blp.response(201, ReviewSchema)
-def create_review(slug):
-    movie = _movie(slug)
-    data = load_json(ReviewInputSchema())
+def create_review(data: dict, movie: Movie):
+    """Review a movie
+
+    Any verified user. Each user can have one live review per movie (400 `__all__` otherwise); after deleting
+    it, the user may review the movie again.
+    """
     return reviews.create_review(current_user(), movie, data)
 
 
 @blp.route("/<movie_slug:slug>/ratings/", methods=["GET"])
 @authenticated(VERIFIED)
+@resolves(movie=movie_by_slug)
 @blp.response(200, RatingSchema)
-def my_rating(slug):
-    return ratings.rating_of(current_user(), _movie(slug))
+@blp.alt_response(404, response="NOT_FOUND_OR_ERROR")
+def my_rating(movie: Movie):
+    """The caller's rating of a movie
+
+    Any verified user. 404 `{"error": "Rating not found"}` when the caller has not rated it.
+    """
+    return ratings.rating_of(current_user(), movie)
 
 
 @blp.route("/<movie_slug:slug>/ratings/", methods=["POST"])
 @authenticated(VERIFIED)
-@accepts(RatingInputSchema)
+@resolves(movie=movie_by_slug)
+@blp.arguments(RatingInputSchema)
 @blp.response(201, RatingSchema)
-def rate_movie(slug):
-    movie = _movie(slug)
-    data = load_json(RatingInputSchema())
+def rate_movie(data: dict, movie: Movie):
+    """Rate a movie
+
+    Any verified user. An integer from 1 to 5; a movie is rated once (400 `You have already rated this movie`),
+    then changed with PUT.
+    """
     return ratings.rate(current_user(), movie, data["rating"])
 
 
 @blp.route("/<movie_slug:slug>/ratings/", methods=["PUT"])
 @authenticated(VERIFIED)
-@accepts(RatingInputSchema)
+@resolves(movie=movie_by_slug)
+@blp.arguments(RatingInputSchema)
 @blp.response(200, RatingSchema)
-def change_rating(slug):
-    movie = _movie(slug)
-    data = load_json(RatingInputSchema())
+@blp.alt_response(404, response="NOT_FOUND_OR_ERROR")
+def change_rating(data: dict, movie: Movie):
+    """Change the caller's rating of a movie
+
+    Any verified user. `created_at` is kept; 404 `{"error": "Rating not found"}` when the caller has not rated it.
+    """
     return ratings.change_rating(current_user(), movie, data["rating"])
 
 
 @blp.route("/<movie_slug:slug>/unseen/", methods=["POST"])
 @authenticated(VERIFIED)
-@blp.response(200)
-@blp.alt_response(200, schema=SuccessSchema)
-def mark_unseen(slug):
-    ratings.mark_unseen(current_user(), _movie(slug))
+@resolves(movie=movie_by_slug)
+@blp.response(200, SuccessSchema)
+def mark_unseen(movie: Movie):
+    """Mark a movie as unseen
+
+    Any verified user. Unseen movies are left out of recommendations and can be searched for;
+    400 `Movie already marked as unseen`.
+    """
+    ratings.mark_unseen(current_user(), movie)
     return {"success": True}
 
 
 @blp.route("/<movie_slug:slug>/unseen/", methods=["DELETE"])
 @authenticated(VERIFIED)
-@blp.response(200)
-@blp.alt_response(200, schema=SuccessSchema)
-def unmark_unseen(slug):
-    ratings.unmark_unseen(current_user(), _movie(slug))
+@resolves(movie=movie_by_slug)
+@blp.response(200, SuccessSchema)
+def unmark_unseen(movie: Movie):
+    """Remove the unseen mark of a movie
+
+    Any verified user. 400 `Movie not marked as unseen` when there is none.
+    """
+    ratings.unmark_unseen(current_user(), movie)
     return {"success": True}
 
 
 @blp.route("/<movie_slug:slug>/friends-ratings/", methods=["GET"])
 @authenticated(VERIFIED)
-@blp.response(200)
-@blp.alt_response(200, schema=RatingPageSchema)
-def friends_ratings(slug):
-    return page_envelope(ratings.friends_ratings(current_user(), _movie(slug)), dump_ratings)
+@resolves(movie=movie_by_slug)
+@blp.response(200, RatingPageSchema)
+@page()
+def friends_ratings(movie: Movie):
+    """Friends' ratings of a movie
+
+    Any verified user. A page of the ratings of this movie by the caller's friends, newest first (then id
+    descending).
+    """
+    return ratings.friends_ratings(current_user(), movie)
 
 
 @blp.route("/<movie_slug:slug>/movie-lists/", methods=["GET"])
 @authenticated(VERIFIED)
-@blp.response(200)
-@blp.alt_response(200, schema=SLUG_LIST)
-def my_lists_with_movie(slug):
-    return ratings.list_slugs_with(current_user(), _movie(slug))
+@resolves(movie=movie_by_slug)
+@blp.response(200, SLUG_LIST)
+def my_lists_with_movie(movie: Movie):
+    """The caller's lists that contain a movie
+
+    Any verified user. A plain array of the slugs of the caller's lists holding the movie, by list id.
+    """
+    return jsonify(ratings.list_slugs_with(current_user(), movie))

@@ -1,4 +1,8 @@
-"""Request bodies: JSON decoding whatever the Content-Type, form-capable endpoints, schema loading (API.md 1.2)."""
+"""Request bodies: JSON decoding whatever the Content-Type, form-capable endpoints, schema loading (API.md 1.2).
+
+The project parser (moviesx.http.parser) reads bodies with these functions for `@blp.arguments`; views not yet
+converted call `load_json` / `load_form` themselves and document the body with `accepts`.
+"""
 
 from __future__ import annotations
 

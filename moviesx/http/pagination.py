@@ -1,9 +1,15 @@
-"""Page (PP) and cursor (CP) envelopes (API.md 3.3, 3.4) with a constant number of queries."""
+"""Page (PP) and cursor (CP) envelopes (API.md 3.3, 3.4) with a constant number of queries.
+
+Views declare them with `@page()` / `@cursor(order=...)` and return the rows; `page_envelope` and
+`cursor_envelope` build the envelopes (views not yet converted call them directly).
+"""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from copy import deepcopy
+from functools import wraps
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
@@ -11,8 +17,8 @@ from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
 from moviesx.extensions import db
 from moviesx.http.params import arg_digits, arg_id
 from moviesx.models.base import INCLUDE_DELETED
+from moviesx.schemas.query import MAX_LIMIT, cursor_args, page_args
 
-MAX_LIMIT = 100
 Serializer = Callable[[Sequence[Any]], list]
 
 
@@ -105,3 +111,51 @@ def _after(order: Sequence[tuple[ColumnElement, bool]], last_id: int) -> ColumnE
             continue
         clauses.append(and_(*equal_before, beyond))
     return or_(*clauses)
+
+
+def _declares_query(wrapper: Callable, schema: type) -> None:
+    """Document the envelope's query parameters through flask-smorest's pagination doc hook."""
+    wrapper._apidoc = deepcopy(getattr(wrapper, "_apidoc", {}))
+    wrapper._apidoc["pagination"] = {"parameters": {"in": "query", "schema": schema}, "response": {}}
+
+
+def page(*, default_limit: int = 10) -> Callable:
+    """The view returns an ordered statement (or an ordered list); the response is its page envelope (PP).
+
+    Place it under `@blp.response(200, page_of(ItemSchema))`, which dumps the rows of `results`.
+    """
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            rows = view(*args, **kwargs)
+            if isinstance(rows, Select):
+                return page_envelope(rows, list, default_limit=default_limit)
+            return plain_page(rows, list, default_limit=default_limit)
+
+        _declares_query(wrapper, page_args(default_limit))
+        return wrapper
+
+    return decorator
+
+
+Order = Sequence[tuple[ColumnElement, bool]]
+
+
+def cursor(*, order: Order | Callable[[], Order], default_limit: int = 10) -> Callable:
+    """The view returns an unordered statement; the response is its cursor envelope (CP) over `order`.
+
+    `order` is [(column, descending)] ending with the id column, or a function returning it. Place it under
+    `@blp.response(200, cursor_of(ItemSchema))`.
+    """
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            keys = order() if callable(order) else order
+            return cursor_envelope(view(*args, **kwargs), list, order=keys, default_limit=default_limit)
+
+        _declares_query(wrapper, cursor_args(default_limit))
+        return wrapper
+
+    return decorator

@@ -13,7 +13,7 @@ from moviesx.http.language import translated
 from moviesx.http.urls import award_url, media_url, person_url
 from moviesx.models.catalog import AWARD_CATEGORIES, Genre, Movie, Person
 from moviesx.models.user import LANGUAGES
-from moviesx.schemas.base import InputSchema, OutputSchema
+from moviesx.schemas.base import InputSchema, OutputSchema, cursor_of, page_of
 from moviesx.schemas.fields import (
     NULL,
     REQUIRED,
@@ -29,6 +29,7 @@ from moviesx.schemas.fields import (
     is_valid_text,
     max_length_message,
 )
+from moviesx.schemas.query import QueryText
 from moviesx.services.media import DEFAULT_AWARD_ICON, DEFAULT_MOVIE_COVER, DEFAULT_PERSON_IMAGE
 
 
@@ -261,3 +262,27 @@ class StaffMovieSchema(OutputSchema):
             for row in movie.translations
         }
     )
+
+
+# --- Query parameters (API.md 5.6) ---
+
+
+class PersonSearchArgs(InputSchema):
+    search_query = QueryText(
+        load_default="", metadata={"description": "Case-insensitive part of the name (blank or absent: every person)."}
+    )
+
+
+class PersonSlugSearchArgs(InputSchema):
+    search_query = QueryText(
+        load_default="", metadata={"description": "Case-insensitive part of the name or of the slug (blank or absent: all)."}
+    )
+
+
+class PersonNameArgs(InputSchema):
+    name = QueryText(load_default="", metadata={"description": "Case-insensitive part of the name (blank or absent: all)."})
+
+
+PersonPageSchema = page_of(PersonSchema)
+PersonCursorSchema = cursor_of(PersonSchema)
+MovieCursorSchema = cursor_of(MovieSchema)

@@ -9,7 +9,7 @@ from marshmallow import ValidationError, fields, missing
 
 from moviesx.http.errors import translate
 from moviesx.http.urls import comment_url, movie_url, user_url
-from moviesx.models import EMOJIS, FRIEND_REQUEST_STATUSES, Comment, FriendRequest, Rating, Review
+from moviesx.models import EMOJIS, FRIEND_REQUEST_STATUSES, Comment, FriendRequest, Review
 from moviesx.schemas.base import InputSchema, OutputSchema, cursor_of, page_of
 from moviesx.schemas.fields import REQUIRED, Bool, Int, Str, choice_message
 
@@ -108,8 +108,8 @@ class CommentSchema(OutputSchema):
         return comment.id in self.replied_ids
 
 
-# Documentation-only shapes: the views return bodies already dumped with the schemas above
-# (so that a whole page is serialized with batched queries); these only describe them.
+# Envelopes: views that return rows are dumped with them; views that still return bodies already dumped
+# with the schemas above (so that a whole page is serialized with batched queries) use them as documentation.
 
 ReviewCursorSchema = cursor_of(ReviewSchema)
 RatingPageSchema = page_of(RatingSchema)
@@ -140,10 +140,6 @@ class CommentTranslationSchema(OutputSchema):
 
 def dump_reviews(reviews: Sequence[Review]) -> list[dict]:
     return ReviewSchema(many=True).dump(reviews)
-
-
-def dump_ratings(ratings: Sequence[Rating]) -> list[dict]:
-    return RatingSchema(many=True).dump(ratings)
 
 
 def dump_friend_requests(rows: Sequence[FriendRequest]) -> list[dict]:

@@ -141,3 +141,69 @@ def test_social_routes_document_the_shapes_they_return(client):
         "reply_comment",
         "has_replies",
     }
+
+
+CONVERTED_QUERY_PARAMETERS = {
+    "POST /api/movies-lists/": {"intelligent", "genres[]", "celebrities[]", "friends[]"},
+    "GET /api/movies-lists/": {"page", "limit"},
+    "GET /api/movies-lists/searching/": {"query", "page", "limit"},
+    "GET /api/movies-lists/{username}/": {"last_id", "limit"},
+    "GET /api/movies-lists/{username}/{slug}/movies/searching/": {"query", "page", "limit"},
+    "GET /api/persons/searching/": {"search_query", "page", "limit"},
+    "GET /api/persons/actors/": {"name", "page", "limit"},
+    "GET /api/persons/directors/": {"name", "page", "limit"},
+    "GET /api/persons/actors/searching/": {"search_query", "last_id", "limit"},
+    "GET /api/persons/directors/searching/": {"search_query", "last_id", "limit"},
+    "GET /api/persons/{slug}/acted-movies/": {"last_id", "limit"},
+    "GET /api/persons/{slug}/directed-movies/": {"last_id", "limit"},
+    "GET /api/movies/{slug}/reviews/": {"last_id", "limit"},
+    "GET /api/movies/{slug}/friends-ratings/": {"page", "limit"},
+}
+
+
+def test_converted_operations_declare_their_query_parameters_and_texts(client):
+    spec = client.get("/api/schema/").get_json()
+    validate(spec)
+    operations = dict(_operations(spec))
+    declared = {
+        name: {parameter["name"] for parameter in operations[name].get("parameters", []) if parameter["in"] == "query"}
+        for name in CONVERTED_QUERY_PARAMETERS
+    }
+    assert declared == CONVERTED_QUERY_PARAMETERS
+    genres = next(p for p in operations["POST /api/movies-lists/"]["parameters"] if p["name"] == "genres[]")
+    assert genres["schema"]["type"] == "array"
+    intelligent = next(p for p in operations["POST /api/movies-lists/"]["parameters"] if p["name"] == "intelligent")
+    assert intelligent["schema"] == {"type": "boolean", "default": False}
+    assert spec["components"]["schemas"]["MovieListInput"]["properties"]["privacity"]["enum"] == ["P", "F", "R"]
+    assert spec["components"]["schemas"]["RatingInput"]["properties"]["rating"] == {"type": "integer", "minimum": 1, "maximum": 5}
+    converted = [name for name, operation in operations.items() if set(operation["tags"]) & {"lists", "persons", "movie_social"}]
+    assert len(converted) == 27
+    assert [name for name in converted if not operations[name].get("summary") or not operations[name].get("description")] == []
+
+
+def test_errors_are_documented_with_the_real_bodies(client):
+    spec = client.get("/api/schema/").get_json()
+    operations = dict(_operations(spec))
+    responses = spec["components"]["responses"]
+    schemas = spec["components"]["schemas"]
+    assert "Error" not in schemas
+    assert all("default" not in operation["responses"] for operation in operations.values())
+    assert set(schemas["NotFound"]["properties"]) == {"error", "message", "model", "lookup_value"}
+    assert responses["TOO_MANY_REQUESTS"]["headers"]["Retry-After"]["schema"] == {"type": "integer"}
+    assert responses["UNAUTHORIZED"]["content"]["application/json"]["schema"] == {
+        "oneOf": [{"$ref": "#/components/schemas/ErrorMessage"}, {"$ref": "#/components/schemas/TokenNotValid"}]
+    }
+
+    def refs(name):
+        return {status: response.get("$ref", "").rsplit("/", 1)[-1] for status, response in operations[name]["responses"].items()}
+
+    assert refs("PUT /api/movies/{slug}/ratings/") == {
+        "200": "",
+        "400": "BAD_REQUEST",
+        "401": "UNAUTHORIZED",
+        "404": "NOT_FOUND_OR_ERROR",
+        "429": "TOO_MANY_REQUESTS",
+    }
+    assert refs("GET /api/persons/searching/") == {"200": "", "401": "UNAUTHORIZED", "429": "TOO_MANY_REQUESTS"}
+    assert refs("POST /api/movies-lists/{username}/{slug}/{movie_slug}/")["403"] == "FORBIDDEN"
+    assert refs("GET /api/persons/{slug}/")["404"] == "NOT_FOUND"
