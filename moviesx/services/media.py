@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from flask import Flask, current_app
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy.event import listens_for
 from sqlalchemy.orm import Session, SessionTransaction
 
@@ -88,8 +88,10 @@ def check_image(data: bytes) -> CheckedImage:
 def _downscaled(image: Image.Image, image_format: str) -> bytes:
     """The image fitted into MAX_STORED_SIDE x MAX_STORED_SIDE, in its own format.
 
-    An animated GIF or WebP that large keeps only its first frame (the one just decoded).
+    An animated GIF or WebP that large keeps only its first frame (the one just decoded). The re-encoded file
+    carries no EXIF, so a camera's orientation tag is applied to the pixels first.
     """
+    image = ImageOps.exif_transpose(image)
     usable = ("L", "RGB", "CMYK") if image_format == "JPEG" else ("L", "LA", "RGB", "RGBA")
     if image.mode not in usable:
         image = image.convert("RGB" if image_format == "JPEG" else "RGBA")

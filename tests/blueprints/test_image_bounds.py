@@ -143,3 +143,18 @@ def test_a_large_imported_person_image_is_bounded_and_a_second_import_changes_no
     first = run_import()
     assert (stored(app, first).format, stored(app, first).size) == ("PNG", (1024, 1024))
     assert run_import() == first
+
+
+def test_a_large_camera_photo_keeps_its_orientation(as_user, app):
+    """The stored copy drops EXIF: a photo taken sideways (Orientation 6) is stored already turned upright."""
+    user = UserFactory(username="erin")
+    photo = Image.new("RGB", (3000, 2000), (0, 128, 0))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90 degrees clockwise to display
+    buffer = io.BytesIO()
+    photo.save(buffer, "JPEG", exif=exif)
+
+    upload = {"picture": (io.BytesIO(buffer.getvalue()), "p.jpg")}
+    as_user(user).put("/api/users/", data=upload, content_type="multipart/form-data")
+
+    assert stored(app, db.session.scalar(select(User.picture))).size == (683, 1024)
