@@ -20,7 +20,9 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
+# hide_parameters: bound values (user input, possibly huge) never reach logs or error messages; settings from
+# SQLALCHEMY_ENGINE_OPTIONS are added to this default.
+db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION), engine_options={"hide_parameters": True})
 migrate = Migrate()
 jwt = JWTManager()
 cache = Cache()

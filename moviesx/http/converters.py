@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.routing import BaseConverter, ValidationError
 
+from moviesx.http.params import parameter_text
+
 USER_SEGMENTS = {"onboarding", "suggested-users", "preferred-language", "friend-requests", "friends", "searching"}
 PERSON_SEGMENTS = {"actors", "directors", "searching"}
 
@@ -27,15 +29,25 @@ class MovieSlugConverter(BaseConverter):
         return value
 
 
-class SlugConverter(BaseConverter):
-    """Person, award and list slugs: any segment, except the fixed words of their routes."""
+class SegmentConverter(BaseConverter):
+    """Any segment (`<slug>` without a converter name: list, award and catalogue slugs).
+
+    The only path pattern that lets NUL through (API.md 1.1); such a segment names no object (API.md 3.2b).
+    """
 
     regex = r"[^/]+"
 
     def to_python(self, value: str) -> str:
+        return parameter_text(value)
+
+
+class SlugConverter(SegmentConverter):
+    """Person slugs: any segment, except the fixed words of their routes."""
+
+    def to_python(self, value: str) -> str:
         if value in PERSON_SEGMENTS:
             raise ValidationError()
-        return value
+        return super().to_python(value)
 
 
 class PathId(int):
@@ -65,4 +77,6 @@ class IdConverter(BaseConverter):
 
 
 def register_converters(app: Flask) -> None:
-    app.url_map.converters.update(username=UsernameConverter, movie_slug=MovieSlugConverter, slug=SlugConverter, id=IdConverter)
+    app.url_map.converters.update(
+        default=SegmentConverter, username=UsernameConverter, movie_slug=MovieSlugConverter, slug=SlugConverter, id=IdConverter
+    )

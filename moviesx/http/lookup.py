@@ -19,8 +19,6 @@ def get_or_404(model: type[T], column, value: Any, *criteria, options=(), model_
     name = model_name or model.__name__
     if isinstance(value, int) and value > MAX_DB_ID:
         raise NotFound(name, value)
-    if isinstance(value, str) and "\x00" in value:  # no stored text holds NUL (PostgreSQL refuses it as a parameter)
-        raise NotFound(name, value)
     obj = db.session.scalar(select(model).where(column == value, *criteria).options(*options))
     if obj is None:
         raise NotFound(name, value)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import String, event, false
+from sqlalchemy import String, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import GenericFunction
@@ -69,8 +69,6 @@ def codepoint(column):
 
 def contains_folded(column, needle: str):
     """Case-insensitive substring test with %, _ and backslash taken literally."""
-    if "\x00" in needle:  # no stored text holds NUL (PostgreSQL refuses it as a parameter)
-        return false()
     return fold(column).contains(fold_text(needle), autoescape=True)
 
 

@@ -280,9 +280,17 @@ class DateField(fields.Field):
 
 
 class StrList(fields.Field):
-    """A JSON array of strings; in multipart, one text field holding that JSON array."""
+    """A JSON array of strings; in multipart, one text field holding that JSON array.
+
+    `max_items` caps the array as sent, checked before its items (API.md 23), so that an oversized array costs
+    no item checks and no lookups.
+    """
 
     default_error_messages = {**_BASE_MESSAGES, "invalid": "Expected a list of items.", "item": "Not a valid string."}
+
+    def __init__(self, *, max_items: int | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.max_items = max_items
 
     def _serialize(self, value, attr, obj, **kwargs):
         return value
@@ -295,6 +303,8 @@ class StrList(fields.Field):
                 raise self.make_error("invalid") from None
         if not isinstance(value, list):
             raise self.make_error("invalid")
+        if self.max_items is not None and len(value) > self.max_items:
+            raise ValidationError(f"Ensure this field has no more than {self.max_items} elements.")
         if not all(is_valid_text(item) for item in value):
             raise self.make_error("item")
         seen: dict[str, None] = {}

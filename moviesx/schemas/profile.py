@@ -10,6 +10,9 @@ from moviesx.schemas.base import InputSchema, OutputSchema
 from moviesx.schemas.catalog import PlatformSchema
 from moviesx.schemas.fields import Email, Str, StrList
 
+MAX_PLATFORMS = 100
+MAX_FOLLOWING_PERSONS = 1000
+
 
 class ProfileUpdateSchema(InputSchema):
     """Every key optional; the view drops absent, null and "" values before loading."""
@@ -20,8 +23,14 @@ class ProfileUpdateSchema(InputSchema):
     bio = Str(max_length=BIO_MAX, allow_blank=True)  # as at signup: a blank bio is stored as sent
     email = Email()
     password = Str()
-    platforms = StrList(metadata={"description": "platform slugs; replaces the set"})
-    following_persons = StrList(metadata={"description": "person slugs; replaces the set"})
+    platforms = StrList(
+        max_items=MAX_PLATFORMS,
+        metadata={"description": "platform slugs; replaces the set", "maxItems": MAX_PLATFORMS},
+    )
+    following_persons = StrList(
+        max_items=MAX_FOLLOWING_PERSONS,
+        metadata={"description": "person slugs; replaces the set", "maxItems": MAX_FOLLOWING_PERSONS},
+    )
     picture = fields.Raw(metadata={"type": "string", "format": "binary"}, load_only=True)
 
 

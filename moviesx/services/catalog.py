@@ -210,8 +210,6 @@ def find_many_by_slug(kind: Kind, slugs: Iterable[str]) -> dict[str, Any]:
 
 
 def find_by_slug(kind: Kind, slug: str, *, include_deleted: bool = False):
-    if "\x00" in slug:  # no slug holds NUL (PostgreSQL refuses it as a parameter)
-        return None
     stmt = select(kind.model).where(kind.model.slug == slug).options(*kind.load_options())
     if include_deleted:
         stmt = stmt.execution_options(**{INCLUDE_DELETED: True})

@@ -184,7 +184,7 @@ def _create(profile: GoogleProfile, language: str) -> User:
         google_sub=profile.sub,
     )
     image = download_picture(profile.picture) if profile.picture else None
-    stored = media.save_image(image, "users", f"profile_{username}_OAUTH_{media.timestamp()}") if image else None
+    stored = media.save_optional_image(image, "users", f"profile_{username}_OAUTH_{media.timestamp()}") if image else None
     user.picture = stored
     db.session.add(user)
     try:

@@ -1,9 +1,16 @@
-"""Image uploads and stored media (API.md 7.5, 9): validated with Pillow, stored under MEDIA_ROOT."""
+"""Image uploads and stored media (API.md 7.5, 9): validated with Pillow, stored under MEDIA_ROOT.
+
+A file is written before the database row that names it is committed; a file written in a transaction that
+does not commit is removed when that transaction ends, so a failed request leaves no file behind.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
+import logging
+import os
 import shutil
 import uuid
 from dataclasses import dataclass
@@ -11,12 +18,20 @@ from importlib import resources
 from pathlib import Path
 
 from flask import Flask, current_app
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
+from sqlalchemy.event import listens_for
+from sqlalchemy.orm import Session, SessionTransaction
 
+from moviesx.extensions import db
+from moviesx.http.errors import unavailable
 from moviesx.services.clock import utcnow
+
+log = logging.getLogger("moviesx.media")
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 40_000_000
+MAX_STORED_SIDE = 1024  # larger images are stored downscaled to fit, so every viewer gets a cheap image
+SAVE_OPTIONS = {"JPEG": {"quality": 90}, "WEBP": {"quality": 90}, "PNG": {}, "GIF": {}}
 FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
 CONTENT_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif", "webp": "image/webp"}
 INVALID_IMAGE = "Upload a valid image. The file you uploaded was either not an image or a corrupted image."
@@ -49,23 +64,41 @@ class CheckedImage:
 
 
 def check_image(data: bytes) -> CheckedImage:
-    """Detect the format from the content, decode it fully, enforce size and pixel limits."""
+    """Detect the format from the content, decode it fully, enforce size and pixel limits, bound the stored size."""
     if len(data) > MAX_IMAGE_BYTES:
         raise InvalidImage(TOO_LARGE)
     try:
         with Image.open(io.BytesIO(data)) as probe:
-            extension = FORMATS.get(probe.format or "")
+            image_format = probe.format or ""
             width, height = probe.size
-            if extension is None or width * height > MAX_PIXELS:
+            if image_format not in FORMATS or width * height > MAX_PIXELS:
                 raise InvalidImage(INVALID_IMAGE)
             probe.verify()
         with Image.open(io.BytesIO(data)) as image:
             image.load()
+            if max(width, height) > MAX_STORED_SIDE:
+                data = _downscaled(image, image_format)
     except InvalidImage:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise InvalidImage(INVALID_IMAGE) from None
-    return CheckedImage(data=data, extension=extension)
+    return CheckedImage(data=data, extension=FORMATS[image_format])
+
+
+def _downscaled(image: Image.Image, image_format: str) -> bytes:
+    """The image fitted into MAX_STORED_SIDE x MAX_STORED_SIDE, in its own format.
+
+    An animated GIF or WebP that large keeps only its first frame (the one just decoded). The re-encoded file
+    carries no EXIF, so a camera's orientation tag is applied to the pixels first.
+    """
+    image = ImageOps.exif_transpose(image)
+    usable = ("L", "RGB", "CMYK") if image_format == "JPEG" else ("L", "LA", "RGB", "RGBA")
+    if image.mode not in usable:
+        image = image.convert("RGB" if image_format == "JPEG" else "RGBA")
+    image.thumbnail((MAX_STORED_SIDE, MAX_STORED_SIDE), Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    image.save(buffer, image_format, **SAVE_OPTIONS[image_format])
+    return buffer.getvalue()
 
 
 def read_upload(file_storage) -> CheckedImage:
@@ -83,24 +116,84 @@ def timestamp() -> str:
 
 
 def save_image(image: CheckedImage, folder: str, stem: str) -> str:
-    """Store under `folder/stem.ext`, adding a short suffix if that name is taken; returns the stored path."""
+    """Store under `folder/stem.ext` (a short suffix if that name is taken); returns the stored path.
+
+    A media root that cannot take the file (full, read-only, missing) is a media outage (API.md 21): 503, with
+    nothing left behind.
+    """
+    try:
+        return _store(image, folder, stem)
+    except OSError:
+        log.error("Cannot store an image under %s", media_root(), exc_info=True)
+        raise unavailable("media") from None
+
+
+def save_optional_image(image: CheckedImage, folder: str, stem: str) -> str | None:
+    """As save_image, for a picture the request can do without: None (the default picture) when it cannot be stored."""
+    try:
+        return _store(image, folder, stem)
+    except OSError:
+        log.warning("Cannot store an image under %s; the default stays", media_root(), exc_info=True)
+        return None
+
+
+def _store(image: CheckedImage, folder: str, stem: str) -> str:
     root = media_root()
     (root / folder).mkdir(parents=True, exist_ok=True)
     relative = f"{folder}/{stem}.{image.extension}"
-    while (root / relative).exists():
-        relative = f"{folder}/{stem}_{uuid.uuid4().hex[:8]}.{image.extension}"
-    with open(root / relative, "xb") as handle:
-        handle.write(image.data)
+    while True:
+        try:
+            _write_new(root / relative, image.data)
+            break
+        except FileExistsError:
+            relative = f"{folder}/{stem}_{uuid.uuid4().hex[:8]}.{image.extension}"
+    _uncommitted_files().append(root / relative)
     return relative
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    """Create `path` holding `data`, synced to disk; on failure remove what was written and raise."""
+    handle = open(path, "xb")  # noqa: SIM115 - closed below, where a failed close also removes the file
+    try:
+        with handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError:
+        _unlink_quietly(path)
+        raise
+
+
+def _unlink_quietly(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)
+
+
+_UNCOMMITTED = "moviesx.media.uncommitted"
+
+
+def _uncommitted_files() -> list[Path]:
+    return db.session().info.setdefault(_UNCOMMITTED, [])
+
+
+@listens_for(Session, "after_commit")
+def _keep_committed_files(session: Session) -> None:
+    session.info.pop(_UNCOMMITTED, None)
+
+
+@listens_for(Session, "after_transaction_end")
+def _remove_uncommitted_files(session: Session, transaction: SessionTransaction) -> None:
+    """A transaction that ends without a commit (rollback, or a session closed at the end of a failed request)."""
+    if transaction.parent is None:
+        for path in session.info.pop(_UNCOMMITTED, []):
+            _unlink_quietly(path)
 
 
 def remove_stored(relative: str | None) -> None:
     """Delete a stored upload (never a bundled default)."""
     if not relative or relative in _DEFAULTS:
         return
-    path = media_root() / relative
-    if path.is_file():
-        path.unlink()
+    _unlink_quietly(media_root() / relative)  # a file left behind must not fail a request that has committed
 
 
 def sha256_of_stored(relative: str | None) -> str | None:
