@@ -62,6 +62,4 @@ class Outage:
 def outage(name: str, consequence: str, log: logging.Logger) -> Outage:
     """The current app's record of `name`, created on first use."""
     records = current_app.extensions.setdefault("moviesx.outages", {})
-    if name not in records:
-        records.setdefault(name, Outage(name, consequence, log))
-    return records[name]
+    return records.get(name) or records.setdefault(name, Outage(name, consequence, log))
