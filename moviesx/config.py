@@ -53,6 +53,18 @@ def engine_options(database_url: str, connect_timeout: int) -> dict[str, Any]:
     return options
 
 
+RATELIMIT_REDIS_TIMEOUT = 0.5  # seconds; Redis answers in about a millisecond
+
+
+def _ratelimit_storage_options(uri: str) -> dict[str, Any]:
+    """Storage failures raise limits' StorageError, which the throttle lets through (API.md 21); a Redis that does
+    not answer costs a request at most RATELIMIT_REDIS_TIMEOUT instead of hanging it."""
+    options: dict[str, Any] = {"wrap_exceptions": True}
+    if uri.startswith(("redis", "valkey")):
+        options.update(socket_connect_timeout=RATELIMIT_REDIS_TIMEOUT, socket_timeout=RATELIMIT_REDIS_TIMEOUT)
+    return options
+
+
 class Config:
     """Builds the Flask config mapping from environment variables with laptop defaults."""
 
@@ -103,6 +115,7 @@ class Config:
             database_url = f"sqlite:///{self.instance_path / 'moviesx.db'}"
 
         redis_url = self._get("REDIS_URL")
+        ratelimit_storage = self._get("RATELIMIT_STORAGE_URI", redis_url or "memory://")
         frontend_url = self._get("FRONTEND_URL", "http://localhost:5173").rstrip("/")
         deepl_key = self._get("DEEPL_API_KEY")
         deepl_default = "https://api-free.deepl.com" if (deepl_key or "").endswith(":fx") else "https://api.deepl.com"
@@ -149,7 +162,8 @@ class Config:
             "DEEPL_API_KEY": deepl_key,
             "DEEPL_SERVER_URL": self._get("DEEPL_SERVER_URL", deepl_default),
             "RATELIMIT_ENABLED": self._bool("RATELIMIT_ENABLED", True),
-            "RATELIMIT_STORAGE_URI": self._get("RATELIMIT_STORAGE_URI", redis_url or "memory://"),
+            "RATELIMIT_STORAGE_URI": ratelimit_storage,
+            "RATELIMIT_STORAGE_OPTIONS": _ratelimit_storage_options(ratelimit_storage),
             "RATELIMIT_STRATEGY": "moving-window",
             "RATELIMIT_HEADERS_ENABLED": False,
             "JWT_ACCESS_MINUTES": self._int("JWT_ACCESS_MINUTES", 60),

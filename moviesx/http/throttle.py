@@ -1,15 +1,26 @@
-"""Rate-limit buckets on a moving 60 s window (API.md 7.6), through Flask-Limiter's storage."""
+"""Rate-limit buckets on a moving 60 s window (API.md 7.6), through Flask-Limiter's storage.
+
+Rate limiting only spreads load, so it fails open (API.md 21): while its storage cannot be reached, requests are let
+through and counted in RATE_LIMIT_STORAGE_ERRORS. The storage raises limits' StorageError for that
+(RATELIMIT_STORAGE_OPTIONS sets `wrap_exceptions`, and short socket timeouts for Redis).
+"""
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 
 from flask import current_app
 from limits import parse
+from limits.errors import StorageError
 
 from moviesx.extensions import limiter
 from moviesx.http.errors import APIError, translate
+from moviesx.metrics import RATE_LIMIT_STORAGE_ERRORS
+from moviesx.services.outages import outage
+
+log = logging.getLogger("moviesx.throttle")
 
 BUCKETS = {
     "auth": "20/minute",
@@ -23,12 +34,22 @@ def throttle(bucket: str, key: str | int) -> None:
     """Count one request in `bucket` for `key`; a refused request is not counted and raises 429."""
     if not current_app.config.get("RATELIMIT_ENABLED", True):
         return
+    storage = outage("Rate-limit storage", "requests are let through without rate limiting", log)
+    if not storage.due():
+        RATE_LIMIT_STORAGE_ERRORS.inc()
+        return
     item = parse(BUCKETS[bucket])
     strategy = limiter.limiter
-    if strategy.hit(item, bucket, str(key)):
+    try:
+        allowed = strategy.hit(item, bucket, str(key))
+        reset_at = None if allowed else strategy.get_window_stats(item, bucket, str(key))[0]
+    except StorageError as exc:
+        RATE_LIMIT_STORAGE_ERRORS.inc()
+        storage.failed(exc)
         return
-    reset_at, _remaining = strategy.get_window_stats(item, bucket, str(key))
-    raise throttled(reset_at - time.time())
+    storage.answered()
+    if not allowed:
+        raise throttled(reset_at - time.time())
 
 
 def throttled(seconds_left: float) -> APIError:

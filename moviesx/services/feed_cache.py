@@ -2,39 +2,52 @@
 
 An entry holds one user's serialised feed and the stamp it was computed under: the user's token, the catalogue
 token, the model version, today's date and the URL root. Writes never touch entries: after their transaction
-commits, they delete the tokens of the feeds they can change (any change to a user's row, such as language,
+commits, they replace the tokens of the feeds they can change (any change to a user's row, such as language,
 activation or password; the user's ratings, unseen marks and platforms; both sides of a friendship; a rating or
-(de)activation also reaches the user's friends, whose boosts it changes) or replace the catalogue token (any
-catalogue write, or a bulk write whose users are unknown). A reader takes the tokens before it reads the database,
-so an entry computed from data older than a commit carries a token that commit has since removed and is never
-served again. Fallback feeds also expire with the rating aggregate that ordered them (60 s, the lag API.md allows
-for it). FEED_CACHE_SECONDS bounds every entry's life, as a safety net for a process that dies between a commit and
-its invalidation; 0 turns the cache off.
+(de)activation also reaches the user's friends, whose boosts it changes) or the catalogue token (any catalogue
+write, or a bulk write whose users are unknown). A reader takes the tokens before it reads the database, so an
+entry computed from data older than a commit carries a token that commit has since replaced and is never served
+again. Fallback feeds also expire with the rating aggregate that ordered them (60 s, the lag API.md allows for it).
+FEED_CACHE_SECONDS bounds every entry's life, as a safety net for a process that dies between a commit and its
+invalidation; 0 turns the cache off.
 
 Because the user's token also covers the user's row, a current entry proves that the user was active and verified
 when it was stored and still is: `cached_body()` serves it from the access token's claims alone, without the
 database, when the token was not issued before the password change the entry recorded.
+
+A cache that fails (Redis unreachable) may have missed invalidations, here or in other processes that lost it too,
+and may come back with the entries and tokens it had (API.md 21). So after any failed cache call this process
+serves and stores no entry, computing every feed, until it has replaced the catalogue token, which kills every
+entry stored until then in every process. It tries on every feed request and every write (once per second while
+the cache is down) and on a timer, so that it happens within about a second of the cache answering again, even in
+a process that serves nothing. Until then other processes, which saw no failure, may still serve entries that a
+missed invalidation should have killed: that second, or FEED_CACHE_SECONDS if this process dies first, is the
+residual window.
 """
 
 from __future__ import annotations
 
 import logging
 import secrets
+import threading
+import time
 import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import chain
 
-from flask import current_app, g, has_app_context, has_request_context, request
+from flask import Flask, current_app, g, has_app_context, has_request_context, request
 from sqlalchemy import inspect, select
 from sqlalchemy.event import listens_for
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from moviesx.extensions import cache, db
 from moviesx.http.language import active_language, set_language
+from moviesx.metrics import FEED_CACHE
 from moviesx.models import Friendship, User
 from moviesx.services import recommender
 from moviesx.services.clock import today, utcnow
+from moviesx.services.outages import RETRY_SECONDS, Outage, outage
 from moviesx.services.recommendations import AGGREGATE_LIFETIME, FEED_SIZE, movies_in_order, rank
 from moviesx.services.tokens import issued_before
 
@@ -46,6 +59,7 @@ CATALOG_TOKEN_KEY = "feed:catalog"
 MOVIE_KEY = "feed:movie:{}:{}:{}:{}"  # id, language, catalogue token, URL root -> the serialised Movie
 FEED_USERS_OPTION = "feed_users"  # execution option naming the users a bulk statement touches
 _PENDING = "moviesx.feed_changes"
+HIT, MISS, BYPASS = "hit", "miss", "bypass"  # FEED_CACHE results
 
 CATALOG_TABLES = frozenset(
     {
@@ -88,6 +102,10 @@ class Entry:
         return zlib.decompress(self.compressed_body)
 
 
+class CacheWriteFailed(RuntimeError):
+    """The cache answered but did not store a value (a filesystem cache that cannot write)."""
+
+
 @dataclass
 class _Changes:
     """What a transaction's writes invalidate, collected during flushes and applied after the commit."""
@@ -109,46 +127,55 @@ def cached_body(claims: dict) -> bytes | None:
     """The current cached feed of the user the (verified) access token names, or None; reads no database."""
     if current_app.config["FEED_CACHE_SECONDS"] <= 0:
         return None
-    try:
-        values = _read(claims["user_id"])
-    except Exception:  # noqa: BLE001 - the caller computes the feed instead
-        log.exception("Feed cache unavailable")
-        return None
+    values = _trusted_read(claims["user_id"])
     g.feed_read = (claims["user_id"], values)  # a miss goes on to feed_body(), which need not read them again
+    if values is None:
+        return None
     entry, *tokens = values
     if _servable(entry, _stamp(*tokens)) and not issued_before(claims, entry.password_changed_at):
+        FEED_CACHE.labels(result=HIT).inc()
         return entry.body
     return None
 
 
 def feed_body(user: User) -> bytes:
     """The JSON body of GET /api/movies/ for an authenticated `user`: the cached one while current, else computed."""
+    body, result = _serve(user)
+    FEED_CACHE.labels(result=result).inc()
+    return body
+
+
+def _serve(user: User) -> tuple[bytes, str]:
+    """The feed body and how the cache served it (HIT, MISS: computed and stored, BYPASS: computed only)."""
     seconds = current_app.config["FEED_CACHE_SECONDS"]
-    if seconds <= 0:
-        return _compute(user)[0]
+    values = _read_once(user.id) if seconds > 0 else None
+    if values is None:
+        return _compute(user)[0], BYPASS
+    entry, user_token, catalog_token, model_version = values
     try:
-        entry, user_token, catalog_token, model_version = _read_once(user.id)
         user_token = user_token or _new_token(USER_TOKEN_KEY.format(user.id))
         catalog_token = catalog_token or _new_token(CATALOG_TOKEN_KEY)
-    except Exception:  # noqa: BLE001 - without the cache the feed is computed, never served stale
-        log.exception("Feed cache unavailable")
-        return _compute(user)[0]
+    except Exception as exc:  # noqa: BLE001 - without the cache the feed is computed, never served stale
+        _cache_failed(exc)
+        return _compute(user)[0], BYPASS
     stamp = _stamp(user_token, catalog_token, model_version)
     if _servable(entry, stamp):
-        return entry.body
+        return entry.body, HIT
     password_changed_at = user.password_changed_at
     if db.engine.dialect.name == "sqlite":
         # A new transaction, so that the feed sees every commit whose invalidation came before the tokens were read:
         # SQLite keeps one snapshot per transaction (PostgreSQL, read committed, takes one per statement).
         db.session.rollback()
     body, aggregate_computed_at = _compute(user, catalog_token)
-    if user_token and catalog_token:
-        try:
-            entry = Entry(stamp, aggregate_computed_at, password_changed_at, zlib.compress(body, 1))
-            cache.set(ENTRY_KEY.format(user.id), entry, timeout=seconds)
-        except Exception:  # noqa: BLE001
-            log.exception("Could not cache a feed")
-    return body
+    if not (user_token and catalog_token):
+        return body, BYPASS
+    try:
+        entry = Entry(stamp, aggregate_computed_at, password_changed_at, zlib.compress(body, 1))
+        cache.set(ENTRY_KEY.format(user.id), entry, timeout=seconds)
+    except Exception as exc:  # noqa: BLE001
+        _cache_failed(exc)
+        return body, BYPASS
+    return body, MISS
 
 
 def warm_later(user: User) -> None:
@@ -158,26 +185,37 @@ def warm_later(user: User) -> None:
         from moviesx.tasks.feed import warm_feed
         from moviesx.tasks.queue import enqueue
 
-        try:
-            enqueue(warm_feed, user.id, request.host_url, retry=False)
-        except Exception:  # noqa: BLE001 - only an optimisation: the write has committed, the feed will be computed
-            log.exception("Could not enqueue a feed warm-up")
+        enqueue(warm_feed, user.id, request.host_url, retry=False)
 
 
 def warm(user_id: int, host_url: str) -> None:
     """Compute and cache the feed of an active, verified user as a request to `host_url` would see it."""
+    if not _trusted():
+        return  # it could not be stored
     user = db.session.get(User, user_id)
     if user is None or not user.is_active or not user.verified:
         return
     with current_app.test_request_context(base_url=host_url):
         set_language(user.preferred_language)
-        feed_body(user)
+        _serve(user)
 
 
-def _read_once(user_id: int) -> list:
-    """What `cached_body()` read for this user in this request, or a fresh read (tokens read earlier are as good)."""
+def _read_once(user_id: int) -> list | None:
+    """What `cached_body()` read for this user in this request, or a fresh read (tokens read earlier are as good);
+    None when the cache cannot be trusted or reached."""
     earlier = g.pop("feed_read", None)
-    return earlier[1] if earlier and earlier[0] == user_id else _read(user_id)
+    return earlier[1] if earlier and earlier[0] == user_id else _trusted_read(user_id)
+
+
+def _trusted_read(user_id: int) -> list | None:
+    """`_read()`, or None when the cache cannot be trusted or reached."""
+    if not _trusted():
+        return None
+    try:
+        return _read(user_id)
+    except Exception as exc:  # noqa: BLE001 - the caller computes the feed instead
+        _cache_failed(exc)
+        return None
 
 
 def _read(user_id: int) -> list:
@@ -215,8 +253,8 @@ def _serialised_movies(movie_ids: list[int], catalog_token: str | None) -> list[
             found = {
                 movie_id: dumped for movie_id, dumped in zip(movie_ids, cache.get_many(*keys.values()), strict=True) if dumped
             }
-        except Exception:  # noqa: BLE001 - serialise them from the database instead
-            log.exception("Movie cache unavailable")
+        except Exception as exc:  # noqa: BLE001 - serialise them from the database instead
+            _cache_failed(exc)
             catalog_token = None
     missing = [movie_id for movie_id in movie_ids if movie_id not in found]
     if missing:
@@ -227,8 +265,8 @@ def _serialised_movies(movie_ids: list[int], catalog_token: str | None) -> list[
                 cache.set_many(
                     {keys[movie_id]: movie for movie_id, movie in fresh.items()}, timeout=current_app.config["FEED_CACHE_SECONDS"]
                 )
-            except Exception:  # noqa: BLE001
-                log.exception("Could not cache serialised movies")
+            except Exception as exc:  # noqa: BLE001
+                _cache_failed(exc)
     return [found[movie_id] for movie_id in movie_ids if movie_id in found]
 
 
@@ -238,19 +276,95 @@ def _new_token(key: str) -> str | None:
 
 
 def invalidate(*, users: set[int] = frozenset(), fanout: set[int] = frozenset(), catalog: bool = False) -> None:
-    """Drop the tokens of `users`, of `fanout` and their friends, or (catalog) of every feed. Call after a commit."""
+    """Give new tokens to `users`, to `fanout` and their friends, or (catalog) to every feed. Call after a commit.
+
+    Tokens are replaced, not deleted: a delete cannot tell a failure from a reader that recreated the token at once.
+    """
+    if catalog:
+        _flush()
+        return
+    if not _trusted():
+        return  # the catalogue token is replaced as soon as the cache answers: that invalidates this commit too
     try:
-        if catalog:
-            cache.set(CATALOG_TOKEN_KEY, secrets.token_hex(8), timeout=0)
-            return
         affected = set(users) | set(fanout)
         if fanout:
             with db.engine.connect() as connection:  # after the commit: sees friendships committed meanwhile too
                 affected.update(connection.scalars(select(Friendship.friend_id).where(Friendship.user_id.in_(fanout))))
-        if affected:
-            cache.delete_many(*(USER_TOKEN_KEY.format(user_id) for user_id in affected))
-    except Exception:  # noqa: BLE001 - the write has committed; entries still expire after FEED_CACHE_SECONDS
-        log.exception("Could not invalidate cached feeds")
+        tokens = {USER_TOKEN_KEY.format(user_id): secrets.token_hex(8) for user_id in affected}
+        if tokens and len(cache.set_many(tokens, timeout=0)) != len(tokens):
+            raise CacheWriteFailed("not every feed token could be replaced")
+    except Exception as exc:  # noqa: BLE001 - the write has committed; the next flush invalidates what this missed
+        _cache_failed(exc)
+
+
+@dataclass
+class _Trust:
+    """This process's feed-cache failures (`failures`) and how many of them a replaced catalogue token settled."""
+
+    failures: int = 0
+    settled: int = 0
+    retrying: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def in_doubt(self) -> bool:
+        return self.failures > self.settled
+
+
+def _trust() -> _Trust:
+    extensions = current_app.extensions
+    return extensions.get("moviesx.feed_trust") or extensions.setdefault("moviesx.feed_trust", _Trust())
+
+
+def _outage() -> Outage:
+    return outage("Feed cache", "feeds are computed and no cached feed is trusted", log)
+
+
+def _trusted() -> bool:
+    """Whether entries may be served and stored: no failure since the catalogue token was last replaced, or replacing
+    it now (once per second while the cache is down) succeeds."""
+    return not _trust().in_doubt or (_outage().due() and _flush())
+
+
+def _flush() -> bool:
+    """Replace the catalogue token, so that no process serves an entry stored before now. This settles the failures
+    recorded before the attempt (their commits came before it); True when none is left."""
+    trust = _trust()
+    failures = trust.failures
+    try:
+        if not cache.set(CATALOG_TOKEN_KEY, secrets.token_hex(8), timeout=0):
+            raise CacheWriteFailed("the catalogue token could not be replaced")
+    except Exception as exc:  # noqa: BLE001 - recorded: retried until it succeeds
+        _cache_failed(exc)
+        return False
+    with trust.lock:
+        trust.settled = max(trust.settled, failures)
+    _outage().answered()
+    return not trust.in_doubt
+
+
+def _cache_failed(exc: Exception) -> None:
+    """Record a failed cache call (logged once per outage); a timer retries `_flush()` until it succeeds."""
+    trust = _trust()
+    with trust.lock:
+        trust.failures += 1
+        start_timer, trust.retrying = not trust.retrying, True
+    _outage().failed(exc)
+    if start_timer:
+        app = current_app._get_current_object()
+        threading.Thread(target=_retry_flush, args=(app, trust), name="feed-cache-flush", daemon=True).start()
+
+
+def _retry_flush(app: Flask, trust: _Trust) -> None:
+    """Replace the catalogue token as soon as the cache answers, even in a process that serves no feed meanwhile."""
+    while True:
+        time.sleep(RETRY_SECONDS)
+        with app.app_context():
+            _flush()
+        with trust.lock:
+            if not trust.in_doubt:
+                trust.retrying = False
+                return
 
 
 def note_bulk_write(session: Session) -> None:

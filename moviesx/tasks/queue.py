@@ -1,4 +1,4 @@
-"""Enqueue a job on RQ when REDIS_URL is set; otherwise run it inline once the response is sent."""
+"""Enqueue a job on RQ when REDIS_URL is set; otherwise, or while Redis cannot take it, run it inline after the response."""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ from typing import Any
 
 from flask import Flask, current_app, g, has_app_context, has_request_context
 from redis import Redis
+from redis.exceptions import RedisError
 from rq import Queue, Retry
+
+from moviesx.services.outages import outage
 
 log = logging.getLogger("moviesx.tasks")
 QUEUE_NAME = "default"
@@ -31,14 +34,32 @@ def queue(name: str = QUEUE_NAME) -> Queue:
 
 def enqueue(func: Callable, *args: Any, retry: bool = True, **kwargs: Any) -> None:
     """Hand `func(*args, **kwargs)` to the worker, or run it inline after the current response."""
-    if current_app.config.get("REDIS_URL"):
-        queue().enqueue(func, *args, retry=RETRY if retry else None, **kwargs)
+    if current_app.config.get("REDIS_URL") and _queued(func, args, kwargs, retry):
         return
     app = current_app._get_current_object()
     if has_request_context():
         g.setdefault("inline_jobs", []).append((func, args, kwargs))
     else:
         run_inline(app, func, args, kwargs)
+
+
+def _queued(func: Callable, args: tuple, kwargs: dict, retry: bool) -> bool:
+    """Put the job on RQ. Jobs only spread work, so during a request a queue that cannot take it does not lose it:
+    False sends it inline after the response, as without REDIS_URL (API.md 21). Outside a request (CLI) the error
+    propagates to the command."""
+    if not has_request_context():
+        queue().enqueue(func, *args, retry=RETRY if retry else None, **kwargs)
+        return True
+    redis = outage("Job queue", "jobs run inline after the response", log)
+    if not redis.due():
+        return False
+    try:
+        queue().enqueue(func, *args, retry=RETRY if retry else None, **kwargs)
+    except RedisError as exc:
+        redis.failed(exc)
+        return False
+    redis.answered()
+    return True
 
 
 def run_inline(app: Flask, func: Callable, args: tuple, kwargs: dict) -> None:

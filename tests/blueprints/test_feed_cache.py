@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import logging
+import threading
+import time
 
 import pytest
 from sqlalchemy import delete
@@ -11,8 +14,13 @@ from moviesx.extensions import cache, db
 from moviesx.models import Movie, MovieTranslation, UnseenMark
 from moviesx.services import feed_cache, recommender
 from tests.factories import AwardFactory, GenreFactory, PlatformFactory, UserFactory, link_movie, make_friends
-from tests.support.backends import stopped_redis_url
+from tests.support import outages
+from tests.support.backends import redis_url, stopped_redis_url
+from tests.support.outages import counter
 from tests.support.recommender import ids, mark_unseen, movie, rate, rate_many
+
+log_of = outages.log_of
+redis_proxy = outages.redis_proxy
 
 
 def feed_ids(as_user, user) -> list[int]:
@@ -332,3 +340,116 @@ def test_a_rating_succeeds_when_the_warm_up_cannot_be_enqueued(unreachable_queue
     assert feed_ids(as_user, user) == ids([first, second])
     assert as_user(user).post("/api/movies/first/ratings/", json={"rating": 5}).status_code == 201
     assert feed_ids(as_user, user) == ids([second])
+
+
+@pytest.fixture
+def cache_behind_proxy_config(app_config, redis_proxy):
+    """Cache and jobs on Redis through a proxy the test can cut; rate limits in memory."""
+    app_config.update(REDIS_URL=redis_proxy.url, CACHE_TYPE="RedisCache", CACHE_REDIS_URL=redis_proxy.url)
+    return app_config
+
+
+@pytest.fixture
+def other_process(app, tmp_path):
+    """A second app on the same database and Redis (directly, so it never sees the outage): another worker process."""
+    from moviesx import create_app
+    from tests.conftest import base_config
+
+    other = create_app(
+        base_config(
+            tmp_path / "other",
+            app.config["SQLALCHEMY_DATABASE_URI"],
+            CACHE_TYPE="RedisCache",
+            CACHE_REDIS_URL=redis_url(),
+            FEED_CACHE_SECONDS=app.config["FEED_CACHE_SECONDS"],
+        )
+    )
+    yield other
+    with other.app_context():
+        db.engine.dispose()
+
+
+def test_a_feed_cached_before_a_redis_outage_is_not_served_after_it(
+    cache_behind_proxy_config, redis_proxy, other_process, as_user, headers_for, log_of
+):
+    """API.md 6.7 and 21: invalidations missed while Redis was unreachable must not let it serve old entries."""
+    records = log_of("moviesx.feed")
+    user = UserFactory()
+    x, y, z = movie(popularity=3, slug="x"), movie(popularity=2, slug="y"), movie(popularity=1, slug="z")
+    assert feed_ids(as_user, user) == ids([x, y, z])
+    assert cached_entry(user) is not None
+    expected = ids([z])
+
+    redis_proxy.cut()
+    assert as_user(user).post("/api/movies/x/ratings/", json={"rating": 4}).status_code == 201
+    assert as_user(user).post("/api/movies/y/unseen/").status_code == 200
+    assert feed_ids(as_user, user) == expected  # computed
+    redis_proxy.restore()
+
+    # The process that missed the invalidations replaces the catalogue token within about a second, even unasked,
+    # so that a process which never saw the outage stops serving the entry stored before it.
+    other = other_process.test_client()
+    deadline = time.monotonic() + 3
+    while (seen := [item["id"] for item in other.get("/api/movies/", headers=headers_for(user)).get_json()]) != expected:
+        assert time.monotonic() < deadline, f"another process still serves {seen}"
+        time.sleep(0.05)
+    assert feed_ids(as_user, user) == expected
+    [warning] = records.at(logging.WARNING)
+    assert warning.startswith("Feed cache unreachable (ConnectionError: ")
+    assert records.at(logging.INFO) == ["Feed cache reachable again"]
+    assert records.at(logging.ERROR) == []
+
+
+def test_a_process_that_lost_the_cache_serves_no_entry_until_it_has_replaced_the_catalogue_token(
+    cache_behind_proxy_config, redis_proxy, as_user, clock
+):
+    user = UserFactory()
+    first, second = movie(popularity=2, slug="first"), movie(popularity=1, slug="second")
+    assert feed_ids(as_user, user) == ids([first, second])
+    redis_proxy.cut()
+    assert as_user(user).post("/api/movies/first/unseen/").status_code == 200
+    redis_proxy.restore()
+    assert cached_entry(user) is not None  # Redis came back with the entry the unseen mark should have killed
+    assert feed_ids(as_user, user) == ids([second])
+    clock.advance(seconds=1)
+    assert feed_ids(as_user, user) == ids([second])
+
+
+def test_feed_cache_outcomes_are_counted(app, as_user):
+    def outcomes():
+        return {result: counter("moviesx_feed_cache", result=result) for result in ("hit", "miss", "bypass")}
+
+    user = UserFactory()
+    movie()
+    before = outcomes()
+    feed_ids(as_user, user)
+    feed_ids(as_user, user)
+    app.config["FEED_CACHE_SECONDS"] = 0
+    feed_ids(as_user, user)
+    after = outcomes()
+    assert {result: after[result] - before[result] for result in after} == {"hit": 1, "miss": 1, "bypass": 1}
+
+
+def test_an_invalidation_racing_a_reader_logs_nothing(redis_app_config, app, log_of):
+    """A reader recreating a token right after an invalidation is not a failure (and the invalidation happened)."""
+    records = log_of("moviesx.feed")
+    user = UserFactory()
+    key = feed_cache.USER_TOKEN_KEY.format(user.id)
+    first = feed_cache._new_token(key)
+    stop = threading.Event()
+
+    def reader():
+        with app.app_context():
+            while not stop.is_set():
+                feed_cache._new_token(key)
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        for _ in range(300):
+            feed_cache.invalidate(users={user.id})
+    finally:
+        stop.set()
+        thread.join()
+    assert cache.get(key) != first
+    assert records.records == []
