@@ -108,8 +108,7 @@ def translate(text: str | None, target_language: str, user_id: int) -> str | Non
     if translator is None:
         return text
     key = _cache_key(text, target_language)
-    with cache_required():
-        cached = cache.get(key)
+    cached = _cache_call(cache.get, key)
     if cached is not None:
         return cached
     if not _spend(user_id, len(text)):
@@ -127,7 +126,7 @@ def translate(text: str | None, target_language: str, user_id: int) -> str | Non
 
 
 def _cache_call(method, *args, **kwargs):
-    """Storing a translation is only an optimisation: the text already paid for is returned anyway."""
+    """The translations cache only saves translator calls; the budget (`_spend`) is what fails closed."""
     try:
         return method(*args, **kwargs)
     except Exception:  # noqa: BLE001 - any cache backend error

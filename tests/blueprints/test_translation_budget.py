@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from moviesx.extensions import db
+from moviesx.extensions import cache, db
 from moviesx.services.clock import today
 from moviesx.services.translator import BUDGET_SECONDS
 from tests.factories import ReviewFactory, UserFactory
@@ -81,6 +81,10 @@ def test_the_global_budget_is_shared_by_everyone(deepl, as_user, app):
     assert bios[0].startswith("[FR] ") and bios[1].startswith("[FR] ")
     assert not bios[2].startswith("[FR] ")  # 120 spent: 60 more would pass the 150 of everyone
     assert characters_received(deepl) == 120
+    # The refused text took nothing, from either budget.
+    day = today().isoformat()
+    assert cache.cache.get(f"translation-budget:{day}:all") == 120
+    assert cache.cache.get(f"translation-budget:{day}:user:{readers[2].id}") == 0
 
 
 @pytest.fixture
