@@ -103,12 +103,12 @@ def test_unreachable_server_returns_the_original(app_config):
         assert translate("Nobody home", "es", 1) == "Nobody home"
 
 
-def test_a_plugged_translator_is_used(app):
+def test_a_plugged_translator_is_used(app, monkeypatch):
     class Upper:
         def translate(self, text, target_language):
             return f"{target_language}:{text.upper()}"
 
-    app.extensions["translator"] = Upper()
+    monkeypatch.setitem(app.extensions, "translator", Upper())  # removed afterwards: the app is reused
     assert translate("quiet", "fr", 1) == "fr:QUIET"
 
 
