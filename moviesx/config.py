@@ -161,6 +161,8 @@ class Config:
             "GOOGLE_USERINFO_URL": self._get("GOOGLE_USERINFO_URL", "https://openidconnect.googleapis.com/v1/userinfo"),
             "DEEPL_API_KEY": deepl_key,
             "DEEPL_SERVER_URL": self._get("DEEPL_SERVER_URL", deepl_default),
+            "TRANSLATION_USER_DAILY_CHARS": self._int("TRANSLATION_USER_DAILY_CHARS", 50_000),
+            "TRANSLATION_DAILY_CHARS": self._int("TRANSLATION_DAILY_CHARS", 500_000),
             "RATELIMIT_ENABLED": self._bool("RATELIMIT_ENABLED", True),
             "RATELIMIT_STORAGE_URI": ratelimit_storage,
             "RATELIMIT_STORAGE_OPTIONS": _ratelimit_storage_options(ratelimit_storage),

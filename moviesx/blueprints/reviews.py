@@ -80,8 +80,11 @@ def delete_review(review_id):
 @blp.alt_response(200, schema=ReviewTranslationSchema)
 def review_translations(review_id):
     review = reviews.review_or_404(review_id)
-    language = active_language()
-    return {"title": translator.translate(review.title, language), "content": translator.translate(review.content, language)}
+    language, payer = active_language(), current_user().id
+    return {
+        "title": translator.translate(review.title, language, payer),
+        "content": translator.translate(review.content, language, payer),
+    }
 
 
 @blp.route("/<id:review_id>/reactions/", methods=["GET"])
@@ -192,7 +195,7 @@ def reply_to_comment(review_id, comment_id):
 @blp.alt_response(200, schema=CommentTranslationSchema)
 def comment_translations(review_id, comment_id):
     _review, comment = _comment(review_id, comment_id)
-    return {"content": translator.translate(comment.content, active_language())}
+    return {"content": translator.translate(comment.content, active_language(), current_user().id)}
 
 
 @blp.route("/<id:review_id>/comments/<id:comment_id>/reactions/", methods=["GET"])

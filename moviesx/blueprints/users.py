@@ -146,4 +146,4 @@ def reject_friend_request(username):
 @blp.alt_response(200, schema=BioTranslationSchema)
 def user_translations(username):
     user = user_or_404(username)
-    return {"bio": translator.translate(user.bio, active_language())}
+    return {"bio": translator.translate(user.bio, active_language(), current_user().id)}

@@ -33,6 +33,7 @@ from moviesx.models.social import (
 )
 from moviesx.models.user import (
     LANGUAGES,
+    AddressCodeEvent,
     CodeFailure,
     OneTimeCode,
     RevokedToken,
@@ -50,6 +51,7 @@ __all__ = [
     "LANGUAGES",
     "MAX_MOVIES_PER_LIST",
     "PRIVACY_CODES",
+    "AddressCodeEvent",
     "Award",
     "CodeFailure",
     "Comment",

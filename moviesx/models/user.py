@@ -95,6 +95,28 @@ class CodeFailure(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
 
 
+class AddressCodeEvent(db.Model):
+    """A code issued to an email address, or a wrong code submitted for it (API.md 23).
+
+    The address is kept only as an HMAC of its lower-cased form, and the row outlives the account's
+    hold on it (an email change, a deletion: `user_id` becomes null), so that moving an address between
+    accounts buys neither new codes nor new attempts.
+    """
+
+    __tablename__ = "address_code_events"
+    __table_args__ = (
+        Index("ix_address_code_events_address_kind_at", "address_hash", "kind", "created_at"),
+        Index("ix_address_code_events_user_kind_at", "user_id", "kind", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    purpose: Mapped[str] = mapped_column(String(16), nullable=False)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+
+
 class RevokedToken(db.Model):
     """A refresh token revoked by logout, kept until it would have expired anyway."""
 

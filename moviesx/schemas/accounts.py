@@ -11,6 +11,7 @@ from moviesx.services.media import DEFAULT_USER_PICTURE
 
 NAME_MAX = 150
 BIO_MAX = 1000
+PASSWORD_MAX = 128  # checked before every other password rule and before any hashing (API.md 23)
 
 
 class SignupSchema(InputSchema):
@@ -20,7 +21,7 @@ class SignupSchema(InputSchema):
     email = Email(required=True)
     first_name = Str(required=True, max_length=NAME_MAX)
     last_name = Str(required=True, max_length=NAME_MAX)
-    password = Str(required=True)
+    password = Str(required=True, max_length=PASSWORD_MAX)
     confirm_password = Str(allow_blank=True)
     bio = Str(max_length=BIO_MAX, allow_blank=True)
     picture = fields.Raw(metadata={"type": "string", "format": "binary"}, load_only=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import fields
 
 from moviesx.http.urls import person_url
-from moviesx.schemas.accounts import BIO_MAX, NAME_MAX, picture_url
+from moviesx.schemas.accounts import BIO_MAX, NAME_MAX, PASSWORD_MAX, picture_url
 from moviesx.schemas.base import InputSchema, OutputSchema
 from moviesx.schemas.catalog import PlatformSchema
 from moviesx.schemas.fields import Email, Str, StrList
@@ -22,7 +22,7 @@ class ProfileUpdateSchema(InputSchema):
     last_name = Str(max_length=NAME_MAX)
     bio = Str(max_length=BIO_MAX, allow_blank=True)  # as at signup: a blank bio is stored as sent
     email = Email()
-    password = Str()
+    password = Str(max_length=PASSWORD_MAX)
     platforms = StrList(
         max_items=MAX_PLATFORMS,
         metadata={"description": "platform slugs; replaces the set", "maxItems": MAX_PLATFORMS},

@@ -1,4 +1,4 @@
-"""Password rules (API.md 7.4) and hashing."""
+"""Password rules (API.md 7.4, 23) and hashing."""
 
 from __future__ import annotations
 
@@ -10,6 +10,9 @@ from importlib import resources
 
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
+
+from moviesx.schemas.accounts import PASSWORD_MAX
+from moviesx.schemas.fields import max_length_message
 
 MIN_LENGTH = 10
 SIMILARITY = 0.7
@@ -34,7 +37,13 @@ def _too_similar(password: str, attribute: str | None) -> bool:
 
 
 def password_problems(password: str, *, username: str | None = None, email: str | None = None) -> list[str]:
-    """Every failing rule, in the contract's order (English message ids)."""
+    """Every failing rule, in the contract's order (English message ids).
+
+    The length cap comes first and alone: the similarity rules cost time in proportion to the length,
+    so a longer password is refused before any of them runs (API.md 23).
+    """
+    if len(password) > PASSWORD_MAX:
+        return [max_length_message(PASSWORD_MAX, len(password))]
     problems = []
     if len(password) < MIN_LENGTH:
         problems.append("This password is too short. It must contain at least 10 characters.")
@@ -54,7 +63,10 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
-    """Constant work whether or not there is a usable hash."""
+    """Constant work whether or not there is a usable hash; nothing over the length cap is hashed, so a
+    password set before the cap existed no longer logs in (its owner resets it, API.md 23)."""
+    if len(password) > PASSWORD_MAX:
+        return False
     if not password_hash:
         check_password_hash(_dummy_hash(), password)
         return False

@@ -59,3 +59,10 @@ def test_hashing_uses_a_slow_function_and_verifies(bare_app):
     assert not verify_password(None, "anything")
     assert not verify_password("", "anything")
     assert verify_password(generate_password_hash("x", method="pbkdf2:sha256:1000"), "x")
+
+
+def test_the_length_cap_comes_first_and_alone():
+    assert password_problems("1" * 129, username="1111", email="1111@example.com") == [
+        "Ensure this value has at most 128 characters (it has 129)."
+    ]
+    assert password_problems("1" * 128, username="bob", email="bob@example.com") == [NUMERIC]
