@@ -14,4 +14,10 @@ keepalive = 5
 limit_request_line = 8190
 accesslog = None
 errorlog = "-"
-forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# X-Forwarded-* are read by the app alone, through ProxyFix with TRUST_PROXY hops (API.md 1.4): gunicorn trusts no
+# front end, whatever TRUST_PROXY says. It cannot count hops, and when it trusts a peer it sets the scheme from any
+# X-Forwarded-Proto that peer relays (so at TRUST_PROXY=0 every loopback client could choose https) and maps
+# SCRIPT_NAME/PATH_INFO headers into the environment. Unix-socket peers are always trusted, hence the empty header maps.
+forwarded_allow_ips = ""
+secure_scheme_headers = {}
+forwarder_headers = ""
