@@ -1,5 +1,5 @@
-"""Per-request hooks: request id, body size cap, structured access log, security and CORS headers, deferred inline
-jobs."""
+"""Per-request hooks: request id, body size cap, structured access log, request metrics, security and CORS headers,
+deferred inline jobs."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from werkzeug.http import parse_set_header
 
 from moviesx.http.errors import APIError, translate
 from moviesx.http.language import DEFAULT_LANGUAGE, set_language
+from moviesx.metrics import REQUEST_SECONDS, REQUESTS
 
 log = logging.getLogger("moviesx.requests")
 
@@ -36,6 +37,7 @@ def _finish_request(response: Response) -> Response:
     response.headers["X-Request-ID"] = g.get("request_id", "")
     response.headers["X-Content-Type-Options"] = "nosniff"
     seconds = time.perf_counter() - g.get("request_started", time.perf_counter())
+    _count_request(response.status_code, seconds)
     user = g.get("user")
     log.info(
         "request",
@@ -49,6 +51,17 @@ def _finish_request(response: Response) -> Response:
         },
     )
     return response
+
+
+# Labels come from bounded sets only (a label value per raw path or method name would let clients create series).
+METRIC_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+def _count_request(status: int, seconds: float) -> None:
+    method = request.method if request.method in METRIC_METHODS else "other"
+    route = request.url_rule.rule if request.url_rule is not None else "unknown"
+    REQUESTS.labels(method=method, route=route, status=str(status)).inc()
+    REQUEST_SECONDS.labels(method=method, route=route).observe(seconds)
 
 
 def no_store(view: Callable) -> Callable:
