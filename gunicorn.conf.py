@@ -1,6 +1,9 @@
 """Gunicorn settings; every value can be overridden on the command line or with GUNICORN_* variables."""
 import multiprocessing
 import os
+import tempfile
+from contextlib import suppress
+from pathlib import Path
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # One gthread process per core with 4 threads each: on the feed benchmark (bench/README.md) this gave the steadiest
@@ -14,4 +17,38 @@ keepalive = 5
 limit_request_line = 8190
 accesslog = None
 errorlog = "-"
-forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# X-Forwarded-* are read by the app alone, through ProxyFix with TRUST_PROXY hops (API.md 1.4): gunicorn trusts no
+# front end, whatever TRUST_PROXY says. It cannot count hops, and when it trusts a peer it sets the scheme from any
+# X-Forwarded-Proto that peer relays (so at TRUST_PROXY=0 every loopback client could choose https) and maps
+# SCRIPT_NAME/PATH_INFO headers into the environment. Unix-socket peers are always trusted, hence the empty header maps.
+forwarded_allow_ips = ""
+secure_scheme_headers = {}
+forwarder_headers = ""
+
+# prometheus_client's multiprocess mode: each worker writes its values to files in this directory and GET /metrics
+# sums them. The variable must be set before a worker imports prometheus_client; by default one directory per master.
+metrics_dir = Path(
+    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", os.path.join(tempfile.gettempdir(), f"moviesx-metrics-{os.getpid()}"))
+)
+
+
+def on_starting(server):
+    """Start from empty metric files: the values of a previous run's workers must not be summed in."""
+    metrics_dir.mkdir(parents=True, exist_ok=True)
+    for stale in metrics_dir.glob("*.db"):
+        stale.unlink()
+
+
+def child_exit(server, worker):
+    """A dead worker's counters stay in the sum; its live gauges must not."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid, str(metrics_dir))
+
+
+def on_exit(server):
+    """Leave no metric files behind (the directory goes too when nothing else is in it)."""
+    for stale in metrics_dir.glob("*.db"):
+        stale.unlink()
+    with suppress(OSError):
+        metrics_dir.rmdir()

@@ -71,11 +71,11 @@ def register_extensions(app: Flask) -> None:
         resources={r"/api/*": {}, r"/media/*": {}},
         origins=app.config["CORS_ORIGINS"],
         supports_credentials=True,
-        expose_headers=["Retry-After"],
+        expose_headers=["Retry-After", "ETag", "Content-Disposition"],
         methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
         allow_headers=["Authorization", "Content-Type", "Accept", "Accept-Language", "X-Request-ID"],
         max_age=86400,
-        vary_header=True,
+        vary_header=True,  # only with several origins: moviesx.http.hooks adds Vary: Origin for a single one
         always_send=False,  # a request without Origin gets no CORS headers (API.md 1.5)
     )
     api.init_app(app, spec_kwargs={"servers": [{"url": "/"}]})

@@ -185,6 +185,9 @@ class Config:
             "RECOMMENDER_ITERATIONS": self._int("RECOMMENDER_ITERATIONS", 20),
             "RECOMMENDER_RETRAIN_AFTER": self._int("RECOMMENDER_RETRAIN_AFTER", 100),
             "FEED_CACHE_SECONDS": self._int("FEED_CACHE_SECONDS", 600),
+            "METRICS_TOKEN": self._get("METRICS_TOKEN"),
+            # Set by gunicorn.conf.py: prometheus_client then keeps values in files shared by the workers.
+            "PROMETHEUS_MULTIPROC_DIR": self._get("PROMETHEUS_MULTIPROC_DIR"),
             "LOG_LEVEL": self._get("LOG_LEVEL", "INFO").upper(),
             "MAX_CONTENT_LENGTH": 10 * MIB,
             "MAX_FORM_MEMORY_SIZE": 10 * MIB,

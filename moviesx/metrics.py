@@ -6,7 +6,17 @@ Under gunicorn the values are shared between workers through prometheus_client's
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Histogram
+import logging
+from collections.abc import Iterator
+from datetime import datetime
+
+from flask import Flask
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.registry import Collector
+
+log = logging.getLogger("moviesx.metrics")
 
 REQUESTS = Counter(
     "moviesx_http_requests_total",
@@ -34,3 +44,79 @@ OUTAGE_RESPONSES = Counter(
     "503 answers given because a dependency was unreachable, by dependency (database, cache, media).",
     ["dependency"],
 )
+
+
+def exposition(app: Flask) -> bytes:
+    """The metrics in Prometheus' text format: under gunicorn, every worker's values summed from the shared files
+    (this process's registry would only hold this worker's share), plus the values read at scrape time."""
+    registry = CollectorRegistry()
+    directory = app.config.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        MultiProcessCollector(registry, path=directory)
+    else:
+        registry.register(REGISTRY)
+    registry.register(ScrapeTimeCollector(app))
+    return generate_latest(registry)
+
+
+class ScrapeTimeCollector(Collector):
+    """The serving model and the job queue, read when Prometheus scrapes: they live in the cache and in Redis, shared
+    by every process. A dependency that cannot be read leaves its metrics out; the scrape still succeeds."""
+
+    def __init__(self, app: Flask):
+        self.app = app
+
+    def collect(self) -> Iterator[Metric]:
+        yield from self._model()
+        yield from self._queue()
+
+    def _model(self) -> list[Metric]:
+        from moviesx.services import recommender
+        from moviesx.services.clock import utcnow
+
+        try:
+            version = recommender.stored_version()
+            trained_at = self._trained_at(version) if version else None
+        except Exception:  # noqa: BLE001 - a cache outage must not fail the scrape
+            log.warning("Could not read the model version for metrics", exc_info=True)
+            return []
+        if trained_at is None:
+            return []
+        info = GaugeMetricFamily("moviesx_recommender_model_info", "The model serving recommendations.", labels=["version"])
+        info.add_metric([version], 1)
+        age = GaugeMetricFamily(
+            "moviesx_recommender_model_age_seconds",
+            "Seconds since the serving model was trained.",
+            value=(utcnow() - trained_at).total_seconds(),
+        )
+        return [info, age]
+
+    def _trained_at(self, version: str) -> datetime | None:
+        """Read from the stored model once per version and process (the payload holds the whole model)."""
+        from moviesx.services import recommender
+
+        known = self.app.extensions.get("moviesx.metrics.model")
+        if known is None or known[0] != version:
+            payload = recommender.stored_payload()
+            if payload is None or payload["version"] != version:
+                return None
+            known = (version, datetime.fromisoformat(payload["trained_at"]))
+            self.app.extensions["moviesx.metrics.model"] = known
+        return known[1]
+
+    def _queue(self) -> list[Metric]:
+        if not self.app.config.get("REDIS_URL"):
+            return []
+        from moviesx.tasks.queue import QUEUE_NAME, queue
+
+        try:
+            jobs = queue(QUEUE_NAME)
+            waiting, failed = jobs.count, jobs.failed_job_registry.get_job_count(cleanup=False)
+        except Exception:  # noqa: BLE001 - a Redis outage must not fail the scrape
+            log.warning("Could not read the job queue for metrics", exc_info=True)
+            return []
+        depth = GaugeMetricFamily("moviesx_rq_queue_jobs", "Jobs waiting in the RQ queue.", labels=["queue"])
+        depth.add_metric([QUEUE_NAME], waiting)
+        failures = GaugeMetricFamily("moviesx_rq_failed_jobs", "Jobs in the RQ queue's failed-job registry.", labels=["queue"])
+        failures.add_metric([QUEUE_NAME], failed)
+        return [depth, failures]

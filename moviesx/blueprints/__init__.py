@@ -24,7 +24,7 @@ API_MODULES = (
     "lists",
 )
 # Plain Flask blueprints outside the API document.
-PLAIN_MODULES = ("health", "docs", "media")
+PLAIN_MODULES = ("operations", "health", "metrics", "docs", "media")
 
 
 def register(app: Flask) -> None:

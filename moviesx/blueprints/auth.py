@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 from moviesx.http.auth import ANY, authenticated, current_user, public
 from moviesx.http.body import accepts, form_object, json_object, load_form
 from moviesx.http.errors import FieldErrors, translate
+from moviesx.http.hooks import no_store
 from moviesx.http.language import language_from_query
 from moviesx.http.params import arg_str
 from moviesx.schemas.accounts import (
@@ -26,6 +27,7 @@ blp = Blueprint("auth", __name__, url_prefix="/api/auth", description="Login, to
 
 
 @blp.route("/login/", methods=["POST"])
+@no_store
 @public(bucket="auth")
 @accepts(LoginSchema, form=True)
 @blp.response(200, TokenPairSchema)
@@ -35,6 +37,7 @@ def login():
 
 
 @blp.route("/refresh/", methods=["POST"])
+@no_store
 @public(bucket="token")
 @accepts(RefreshSchema, form=True)
 @blp.response(200, AccessTokenSchema)
@@ -54,6 +57,7 @@ def logout():
 
 
 @blp.route("/signup/", methods=["POST"])
+@no_store
 @public(bucket="auth")
 @accepts(SignupSchema, form=True)
 @blp.response(200, SignupResultSchema)

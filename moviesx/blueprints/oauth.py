@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 from moviesx.http.auth import public
 from moviesx.http.body import accepts, json_object
 from moviesx.http.errors import FieldErrors, error
+from moviesx.http.hooks import no_store
 from moviesx.http.language import language_from_query
 from moviesx.schemas.accounts import GoogleLoginSchema
 from moviesx.schemas.auth import TokenPairSchema
@@ -17,6 +18,7 @@ blp = Blueprint("oauth", __name__, url_prefix="/api/oauth", description="Google 
 
 
 @blp.route("/google/", methods=["POST"])
+@no_store
 @public(bucket="auth")
 @accepts(GoogleLoginSchema)
 @blp.response(200, TokenPairSchema)

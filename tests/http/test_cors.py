@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 ORIGIN = "http://localhost:5173"
 
 
@@ -12,7 +14,8 @@ def test_allowed_origin_on_errors_and_success(client):
             assert response.headers["Access-Control-Allow-Origin"] == ORIGIN
             assert response.headers["Access-Control-Allow-Credentials"] == "true"
             assert "Origin" in response.headers["Vary"]
-            assert "Retry-After" in response.headers["Access-Control-Expose-Headers"]
+            exposed = {name.strip() for name in response.headers["Access-Control-Expose-Headers"].split(",")}
+            assert exposed == {"Retry-After", "ETag", "Content-Disposition"}
 
 
 def test_preflight(client):
@@ -66,3 +69,30 @@ def test_preflight_without_requested_headers_still_allows_authorization_and_cont
         assert {"authorization", "content-type"} <= allowed
     response = client.options("/api/users/", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "PUT"})
     assert "Access-Control-Allow-Headers" not in response.headers
+
+
+@pytest.fixture(params=[[ORIGIN], [ORIGIN, "https://app.example"]], ids=["one-origin", "two-origins"])
+def origins_config(request, app_config):
+    app_config["CORS_ORIGINS"] = request.param
+    return app_config
+
+
+def _vary(response) -> list[str]:
+    return [name.strip().lower() for value in response.headers.getlist("Vary") for name in value.split(",")]
+
+
+def test_vary_origin_on_every_answer_to_an_allowed_origin(origins_config, client):
+    """Flask-CORS leaves Vary out when a single origin is configured; a shared cache would then serve one origin's
+    answer to another (API.md 1.5)."""
+    preflight = {"Origin": ORIGIN, "Access-Control-Request-Method": "POST"}
+    responses = [
+        client.get("/api/nope/", headers={"Origin": ORIGIN}),
+        client.post("/api/auth/login/", json={}, headers={"Origin": ORIGIN}),
+        client.get("/media/users/default.png", headers={"Origin": ORIGIN}),
+        client.options("/api/auth/login/", headers=preflight),
+    ]
+    for response in responses:
+        assert response.headers["Access-Control-Allow-Origin"] == ORIGIN
+        assert _vary(response).count("origin") == 1, response.headers
+    other = client.get("/api/nope/", headers={"Origin": "https://evil.example"})
+    assert "Access-Control-Allow-Origin" not in other.headers
