@@ -14,7 +14,13 @@ worker_class = "gthread"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5
-limit_request_line = 8190
+# 0 = no limit: gunicorn's maximum otherwise is 8,190 bytes, and a request within the query caps of API.md 3.2b (50 values
+# of 200 characters per array, six arrays on /api/movies/searching/, percent-encoded) runs to hundreds of KB; over the
+# limit gunicorn answers an HTML 414. The bound is the reverse proxy's (README: Running in production).
+limit_request_line = 0
+# The app is loaded in the master: a configuration error stops gunicorn with its one-line message and exit code 1
+# instead of a traceback per worker and exit code 3. Code changes need a restart (HUP re-forks the loaded app).
+preload_app = True
 accesslog = None
 errorlog = "-"
 # X-Forwarded-* are read by the app alone, through ProxyFix with TRUST_PROXY hops (API.md 1.4): gunicorn trusts no

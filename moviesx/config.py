@@ -12,6 +12,8 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 ENVIRONMENTS = ("development", "production", "testing")
 MIB = 1024 * 1024
+# HS256 signs tokens with this key: a short one can be brute-forced offline from any token (API.md Part 2, on 11).
+MIN_PRODUCTION_SECRET_KEY_LENGTH = 32
 
 
 class ConfigError(RuntimeError):
@@ -111,6 +113,8 @@ class Config:
             if production:
                 raise ConfigError("SECRET_KEY must be set in production")
             secret_key = _secret_key_file(self.instance_path)
+        elif production and len(secret_key) < MIN_PRODUCTION_SECRET_KEY_LENGTH:
+            raise ConfigError(f"SECRET_KEY must be at least {MIN_PRODUCTION_SECRET_KEY_LENGTH} characters in production")
         database_url = self._get("DATABASE_URL")
         if database_url is None:
             if production:
