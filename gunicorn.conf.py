@@ -32,17 +32,14 @@ secure_scheme_headers = {}
 forwarder_headers = ""
 
 # prometheus_client's multiprocess mode: each worker writes its values to files in this directory and GET /metrics
-# sums them. The variable must be set before a worker imports prometheus_client; by default one directory per master.
+# sums them. The variable must be set, and the directory exist and hold no earlier run's values, before the app is
+# imported, which preload_app does in the master before any hook runs; by default one directory per master.
 metrics_dir = Path(
     os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", os.path.join(tempfile.gettempdir(), f"moviesx-metrics-{os.getpid()}"))
 )
-
-
-def on_starting(server):
-    """Start from empty metric files: the values of a previous run's workers must not be summed in."""
-    metrics_dir.mkdir(parents=True, exist_ok=True)
-    for stale in metrics_dir.glob("*.db"):
-        stale.unlink()
+metrics_dir.mkdir(parents=True, exist_ok=True)
+for stale in metrics_dir.glob("*.db"):
+    stale.unlink()
 
 
 def child_exit(server, worker):
