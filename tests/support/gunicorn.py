@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import http.client
-import os
-import socket
 import subprocess
 import sys
 import time
@@ -14,19 +12,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from tests.conftest import TEST_SECRET
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.processes import ROOT, free_port, project_env
 
 
 @contextlib.contextmanager
 def running_gunicorn(tmp_path: Path, *, workers: int = 1, args: tuple[str, ...] = (), **settings: str) -> Iterator[int]:
     """Start the server with the settings as environment variables (an SQLite database in `tmp_path` unless given)
     and `args` as more command-line options; yields its port and stops it on exit."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("MOVIESX_", "PROMETHEUS_", "REDIS_"))}
-    env.update(
+    port = free_port()
+    env = project_env(
         MOVIESX_ENV="testing",
         SECRET_KEY=TEST_SECRET,
         DATABASE_URL=f"sqlite:///{tmp_path / 'gunicorn.db'}",
@@ -81,7 +75,7 @@ def _wait_until_up(server: subprocess.Popen, port: int, log: Path) -> None:
 
 def get(port: int, path: str, headers: dict[str, str] | None = None) -> http.client.HTTPResponse:
     """One request on a new connection (so that requests spread over the workers); the body is read."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
         connection.request("GET", path, headers=headers or {})
         response = connection.getresponse()

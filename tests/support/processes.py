@@ -12,7 +12,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 # Settings a subprocess must not inherit from the developer's shell: it gets only what the test gives it.
-_PROJECT_PREFIXES = ("MOVIESX_", "RECOMMENDER_", "DATABASE_", "REDIS_", "CACHE_", "SECRET_KEY", "GUNICORN_", "MAIL_")
+_PROJECT_PREFIXES = (
+    "MOVIESX_",
+    "RECOMMENDER_",
+    "DATABASE_",
+    "REDIS_",
+    "CACHE_",
+    "SECRET_KEY",
+    "GUNICORN_",
+    "MAIL_",
+    "PROMETHEUS_",
+)
 
 
 def project_env(**settings: str) -> dict[str, str]:
