@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 
 import tests.support.backends  # noqa: F401 - cleans the environment before any app is built
 from tests.support.backends import SqliteTemplate, backends, check_postgres, postgres_url, redis_url
+from tests.support.conformance import CHECK_CONFORMANCE, conformance_of
 
 
 @event.listens_for(Engine, "connect")
@@ -88,7 +89,13 @@ class BufferedClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         kwargs.setdefault("buffered", True)
-        return super().open(*args, **kwargs)
+        response = super().open(*args, **kwargs)
+        if CHECK_CONFORMANCE and self.application.extensions.get("flask-smorest"):
+            body = response.get_json(silent=True) if response.is_json else response.get_data()
+            conformance_of(self.application).check(
+                response.request.method, response.request.path, response.status_code, body, response.content_type or ""
+            )
+        return response
 
 
 @pytest.fixture(scope="session")

@@ -156,6 +156,7 @@ def delete_list(movie_list: MovieList):
 @blp.response(200, MovieListSchema)
 @blp.alt_response(404, response="NOT_FOUND_OR_ERROR")
 @blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(400, response="BAD_REQUEST")
 def add_movie(movie_list: MovieList, movie: Movie):
     """Add a movie to a list
 

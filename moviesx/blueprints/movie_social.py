@@ -105,6 +105,7 @@ def change_rating(data: dict, movie: Movie):
 @authenticated(VERIFIED)
 @resolves(movie=movie_by_slug)
 @blp.response(200, SuccessSchema)
+@blp.alt_response(400, response="BAD_REQUEST")
 def mark_unseen(movie: Movie):
     """Mark a movie as unseen
 
@@ -119,6 +120,7 @@ def mark_unseen(movie: Movie):
 @authenticated(VERIFIED)
 @resolves(movie=movie_by_slug)
 @blp.response(200, SuccessSchema)
+@blp.alt_response(400, response="BAD_REQUEST")
 def unmark_unseen(movie: Movie):
     """Remove the unseen mark of a movie
 

@@ -97,7 +97,7 @@ ERROR_RESPONSES = {
     "BAD_REQUEST": _response(
         "Body parsing (`Invalid JSON body`, `Missing required fields`), field validation (a field dict), "
         'or a rule of the endpoint (`{"error": ...}`).',
-        {"oneOf": [_ref("ErrorMessage"), _ref("FieldErrors")]},
+        {"anyOf": [_ref("ErrorMessage"), _ref("FieldErrors")]},
         {
             "invalid_json": {"error": "Invalid JSON body"},
             "missing_fields": {"error": "Missing required fields"},
@@ -107,7 +107,7 @@ ERROR_RESPONSES = {
     "UNAUTHORIZED": _response(
         "The authentication ladder (API.md 2.2): no bearer token, a token that is not a valid access token, "
         "a user that no longer exists, or (on verified-only operations) an unverified account.",
-        {"oneOf": [_ref("ErrorMessage"), _ref("TokenNotValid")]},
+        {"anyOf": [_ref("ErrorMessage"), _ref("TokenNotValid")]},
         {
             "no_token": {"error": "You need to be authenticated"},
             "token_not_valid": ERROR_SCHEMAS["TokenNotValid"]["example"],
@@ -122,7 +122,7 @@ ERROR_RESPONSES = {
     "NOT_FOUND": _response("A path object is missing or soft-deleted.", _ref("NotFound")),
     "NOT_FOUND_OR_ERROR": _response(
         'A path object is missing (the generic 404), or the endpoint\'s own 404 (`{"error": ...}`).',
-        {"oneOf": [_ref("NotFound"), _ref("ErrorMessage")]},
+        {"anyOf": [_ref("NotFound"), _ref("ErrorMessage")]},
         {
             "not_found": ERROR_SCHEMAS["NotFound"]["example"],
             "hidden_list": {"error": "This movies list doesn't exist or you're not allowed to see it"},
