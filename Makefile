@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 INSTANCE := instance
 PYTEST_ARGS ?= -n auto --maxprocesses 4
 
-.PHONY: run test install migrate seed worker lint bench translations clean
+.PHONY: run test install migrate seed worker lint bench fuzz translations clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ lint: install
 
 bench: install
 	@echo "See bench/README.md for the benchmarks and what they need."
+
+# schemathesis against a throw-away server: every check, against the app's own /api/schema/ (bench/README.md).
+fuzz: install
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt 'schemathesis==4.32.5'
+	$(BIN)/python bench/fuzz.py $(FUZZ_ARGS)
 
 # Message ids are the English strings of API.md; `translate()` and `error()` mark them.
 translations: install
