@@ -33,7 +33,8 @@ def free_port() -> int:
 
 
 def instance_env(folder: Path) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("MOVIESX_", "DATABASE_", "REDIS_", "PROMETHEUS_"))}
+    inherited = ("MOVIESX_", "DATABASE_", "REDIS_", "PROMETHEUS_")
+    env = {key: value for key, value in os.environ.items() if not key.startswith(inherited)}
     env.update(
         MOVIESX_ENV="development",
         DATABASE_URL=f"sqlite:///{folder / 'fuzz.db'}",
@@ -76,7 +77,7 @@ def access_token(base: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max-examples", type=int, default=30, help="examples per operation and phase")
-    parser.add_argument("--workers", default="1", help="schemathesis workers (threads; 1 avoids a CPython 3.11 ast race in hypothesis)")
+    parser.add_argument("--workers", default="1", help="threads (1 avoids an ast race in hypothesis)")
     parser.add_argument("extra", nargs="*", help="more `st run` options (after --)")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="moviesx-fuzz-") as tmp:
