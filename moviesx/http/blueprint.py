@@ -35,9 +35,14 @@ class Blueprint(flask_smorest.Blueprint):
 
     ARGUMENTS_PARSER = parser
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, title: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.title = title or self.name.replace("_", " ").capitalize()  # the tag readers see in Swagger UI
         self._prepare_doc_cbks.insert(1, self._prepare_errors_doc)
+
+    def route(self, rule, *, parameters=None, tags=None, **options) -> Callable:
+        """Operations are tagged with the blueprint's title, not its identifier."""
+        return super().route(rule, parameters=parameters, tags=tags or [self.title], **options)
 
     def arguments(self, schema, *, location: str = "json", **kwargs) -> Callable:
         decorator = super().arguments(schema, location=location, **kwargs)

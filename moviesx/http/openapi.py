@@ -177,6 +177,15 @@ class Api(flask_smorest.Api):
             self.ma_plugin.map_to_openapi_type(field_type, openapi_type, openapi_format)
         self.ma_plugin.converter.add_attribute_function(contract_field_limits)
 
+    def register_blueprint(self, blp, **options) -> None:
+        """The blueprint's tag carries its title (a human name), as its operations do."""
+        super().register_blueprint(blp, **options)
+        title = getattr(blp, "title", None)
+        if title:
+            for tag in self.spec.to_dict().get("tags", []):
+                if tag["name"] == options.get("name", blp.name):
+                    tag["name"] = title
+
     def _register_responses(self) -> None:
         for name, schema in ERROR_SCHEMAS.items():
             self.spec.components.schema(name, schema)
