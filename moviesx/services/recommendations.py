@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 import numpy as np
 from sqlalchemy import BigInteger, and_, any_, bindparam, exists, false, func, literal, or_, select, union
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from moviesx.extensions import cache, db
 from moviesx.models import (
@@ -37,6 +38,8 @@ from moviesx.models import (
 )
 from moviesx.services.clock import today, utcnow
 from moviesx.services.friends import friend_ids as friends_of
+from moviesx.services.outages import outage
+from moviesx.services.recommender import CACHE_ERRORS, model_ranking
 
 log = logging.getLogger("moviesx.recommendations")
 
@@ -208,8 +211,6 @@ def _exclusion_count(filters: _Filters) -> int:
 
 def _model_ranked(user: User, filters: _Filters, boosts: list, limit: int) -> list[int] | None:
     """The model path, or None when there is no model, the user is unknown to it, or anything fails."""
-    from moviesx.services.recommender import model_ranking
-
     try:
         ranking = model_ranking(user.id, MAX_MODEL_CANDIDATES)  # its first k are the best k: one order, no ties
         if ranking is None:
@@ -220,6 +221,8 @@ def _model_ranked(user: User, filters: _Filters, boosts: list, limit: int) -> li
             select(Movie.id, *boosts).where(_id_in(Movie.id, ranking), *filters.live_and_allowed()),
             execution_options=LIVENESS_STATED,
         ).all()
+    except (OperationalError, InterfaceError):
+        raise  # the database itself: the error path decides (503 when it cannot be reached)
     except Exception:  # noqa: BLE001 - any model error falls back to popularity (API.md 6.7)
         log.exception("Recommendation model failed; using the popularity fallback")
         db.session.rollback()
@@ -295,11 +298,15 @@ def rating_aggregate() -> tuple[datetime, dict[int, float]]:
 
     The age is measured on the app clock, so that a cached feed ordered by it expires with it.
     """
-    try:
-        cached = cache.get(AGGREGATE_KEY)
-    except Exception:  # noqa: BLE001 - without the cache the aggregate is computed for this request
-        log.exception("Cache unavailable for the rating aggregate")
-        cached = None
+    cache_state = outage("Rating aggregate cache", "the aggregate is computed per request", log)
+    cached = None
+    if cache_state.due():
+        try:
+            cached = cache.get(AGGREGATE_KEY)
+        except CACHE_ERRORS as exc:  # without the cache the aggregate is computed for this request
+            cache_state.failed(exc)
+        else:
+            cache_state.answered()
     if cached is not None and utcnow() - cached[0] < AGGREGATE_LIFETIME:
         return cached
     rows = db.session.execute(
@@ -310,10 +317,11 @@ def rating_aggregate() -> tuple[datetime, dict[int, float]]:
     ).all()
     weighted = {movie_id: float(average) * count / (count + SHRINKAGE) for movie_id, average, count in rows}
     computed = (utcnow(), weighted)
-    try:
-        cache.set(AGGREGATE_KEY, computed, timeout=int(AGGREGATE_LIFETIME.total_seconds()))
-    except Exception:  # noqa: BLE001
-        log.exception("Could not cache the rating aggregate")
+    if cache_state.due():
+        try:
+            cache.set(AGGREGATE_KEY, computed, timeout=int(AGGREGATE_LIFETIME.total_seconds()))
+        except CACHE_ERRORS as exc:
+            cache_state.failed(exc)
     return computed
 
 

@@ -17,14 +17,17 @@ from typing import Any
 
 import numpy as np
 from flask import current_app
+from redis.exceptions import RedisError
 from scipy.sparse import csr_matrix
 from sqlalchemy import select
 
 from moviesx.extensions import cache, db
 from moviesx.models import Movie, Rating, User
 from moviesx.services.clock import utcnow
+from moviesx.services.outages import outage
 
 log = logging.getLogger("moviesx.recommender")
+CACHE_ERRORS = (RedisError, OSError)  # the cache (Redis, or the filesystem cache) cannot be reached
 
 MODEL_KEY = "recommender:model"
 VERSION_KEY = "recommender:version"
@@ -234,8 +237,17 @@ def loaded_model() -> Factors | None:
 
 
 def model_ranking(user_id: int, count: int) -> list[int] | None:
-    """The model's best `count` movie ids for the user, or None when there is no model or it does not know them."""
-    model = loaded_model()
+    """The model's best `count` movie ids for the user, or None when there is no model, it does not know them, or the
+    cache that holds it cannot be reached (an outage is logged once, API.md 21)."""
+    cache_state = outage("Model cache", "feeds use the popularity fallback", log)
+    if not cache_state.due():
+        return None
+    try:
+        model = loaded_model()
+    except CACHE_ERRORS as exc:
+        cache_state.failed(exc)
+        return None
+    cache_state.answered()
     if model is None:
         return None
     return model.ranking(user_id, count)
@@ -246,11 +258,13 @@ def note_rating_change() -> None:
     threshold = current_app.config.get("RECOMMENDER_RETRAIN_AFTER", 0)
     if threshold <= 0:
         return
+    counter_state = outage("Retrain counter", "rating changes are not counted toward a retrain", log)
     try:
         changes = cache.cache.inc(CHANGES_KEY)
-    except Exception:  # noqa: BLE001 - a cache outage must not break a rating
-        log.exception("Could not count a rating change")
+    except CACHE_ERRORS as exc:  # a cache outage must not break a rating
+        counter_state.failed(exc)
         return
+    counter_state.answered()
     if changes and changes % threshold == 0:
         from moviesx.tasks.queue import enqueue
         from moviesx.tasks.recommender import retrain_model
