@@ -13,6 +13,7 @@ import http
 
 import flask_smorest
 
+from moviesx.http.converters import IdConverter
 from moviesx.schemas import fields
 
 STRING = {"type": "string"}
@@ -176,6 +177,7 @@ class Api(flask_smorest.Api):
         for field_type, openapi_type, openapi_format in FIELD_TYPES:
             self.ma_plugin.map_to_openapi_type(field_type, openapi_type, openapi_format)
         self.ma_plugin.converter.add_attribute_function(contract_field_limits)
+        self._register_converter(IdConverter, lambda converter: {"type": "integer", "minimum": 0})
 
     def register_blueprint(self, blp, **options) -> None:
         """The blueprint's tag carries its title (a human name), as its operations do."""

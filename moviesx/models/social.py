@@ -14,9 +14,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    exists,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from moviesx.extensions import db
 from moviesx.models.base import SoftDeleteMixin, TimestampMixin
@@ -139,6 +140,12 @@ class Comment(SoftDeleteMixin, db.Model):
 
     user = relationship("User")
     review = relationship("Review")
+
+
+_reply = Comment.__table__.alias("reply")
+# Whether the comment has at least one live reply (API.md 4, 6.5): loaded with the row, so that a page of comments
+# costs one query and dumping runs none.
+Comment.has_replies = column_property(exists().where(_reply.c.parent_id == Comment.__table__.c.id, _reply.c.deleted_at.is_(None)))
 
 
 class Reaction(SoftDeleteMixin, db.Model):

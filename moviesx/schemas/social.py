@@ -9,7 +9,7 @@ from marshmallow import ValidationError, fields, missing
 
 from moviesx.http.errors import translate
 from moviesx.http.urls import comment_url, movie_url, user_url
-from moviesx.models import EMOJIS, FRIEND_REQUEST_STATUSES, Comment, FriendRequest, Review
+from moviesx.models import EMOJIS, FRIEND_REQUEST_STATUSES, FriendRequest, Review
 from moviesx.schemas.base import InputSchema, OutputSchema, cursor_of, page_of
 from moviesx.schemas.fields import REQUIRED, Bool, Int, Str, choice_message
 
@@ -27,17 +27,34 @@ class RatingInputSchema(InputSchema):
 
 
 class ReviewInputSchema(InputSchema):
-    title = Str(required=True, max_length=128)
-    content = Str(required=True, max_length=256)
-    is_positive = Bool(required=True)
+    """A review's body, for creating (POST on a movie) and editing (PUT): every key required."""
+
+    title = Str(required=True, max_length=128, metadata={"example": "A quiet masterpiece"})
+    content = Str(
+        required=True,
+        max_length=256,
+        metadata={"example": "Slow to start, but the last act is worth every minute."},
+    )
+    is_positive = Bool(required=True, metadata={"description": "Whether the review recommends the movie.", "example": True})
 
 
 class CommentInputSchema(InputSchema):
-    content = Str(required=True, max_length=1000)
+    content = Str(required=True, max_length=1000, metadata={"example": "The ending surprised me too."})
+
+
+EMOJI_TABLE = "\n".join(["| code | emoji |", "|---|---|", *(f"| `{code}` | {char} |" for code, char in EMOJIS.items())])
+EMOJI_DESCRIPTION = (
+    'One of the 16 emoji codes (case-sensitive); anything else, `null` and `""` included, is 400 '
+    f'`{{"emoji_code": ["Value \'X\' is not a valid choice."]}}`. The summary shows each as its emoji:\n\n{EMOJI_TABLE}'
+)
 
 
 class EmojiCode(fields.Field):
     """One of the 16 codes; anything else, `null` included, is `Value 'X' is not a valid choice.` (API.md 3.2a)."""
+
+    def __init__(self, **kwargs):
+        metadata = {"type": "string", "enum": list(EMOJIS), "description": EMOJI_DESCRIPTION, "example": "LOVE"}
+        super().__init__(metadata=metadata, **kwargs)
 
     def deserialize(self, value, attr=None, data=None, **kwargs):
         if value is missing:
@@ -57,14 +74,21 @@ class ReactionInputSchema(InputSchema):
 class ReviewSchema(OutputSchema):
     """Needs `review.movie` and `review.user` loaded (see services.reviews.review_load_options)."""
 
-    id = fields.Integer()
-    title = fields.String()
-    movie = fields.Function(lambda review: movie_url(review.movie.slug), metadata={"type": "string", "format": "uri"})
-    user = fields.Function(lambda review: user_url(review.user.username), metadata={"type": "string", "format": "uri"})
-    content = fields.String()
-    is_positive = fields.Boolean()
+    id = fields.Integer(metadata={"example": 42})
+    title = fields.String(metadata={"example": "A quiet masterpiece"})
+    movie = fields.Function(
+        lambda review: movie_url(review.movie.slug),
+        metadata={"type": "string", "format": "uri", "example": "https://moviesx.example/api/movies/the-matrix/"},
+    )
+    user = fields.Function(
+        lambda review: user_url(review.user.username),
+        metadata={"type": "string", "format": "uri", "example": "https://moviesx.example/api/users/ada/"},
+    )
+    content = fields.String(metadata={"example": "Slow to start, but the last act is worth every minute."})
+    is_positive = fields.Boolean(metadata={"example": True})
     created_at = fields.Function(
-        lambda review: api_datetime(review.created_at), metadata={"type": "string", "format": "date-time"}
+        lambda review: api_datetime(review.created_at),
+        metadata={"type": "string", "format": "date-time", "example": "2026-04-16T10:20:30.123456Z"},
     )
 
 
@@ -86,26 +110,29 @@ class FriendRequestSchema(OutputSchema):
 
 
 class CommentSchema(OutputSchema):
-    """`has_replies` comes from `replied_ids` (computed for the whole page by services.reviews.replied_ids)."""
+    """Needs `comment.user` loaded; `has_replies` is loaded with the row (models.social.Comment)."""
 
-    id = fields.Integer()
-    user = fields.Function(lambda comment: user_url(comment.user.username), metadata={"type": "string", "format": "uri"})
-    content = fields.String()
+    id = fields.Integer(metadata={"example": 7})
+    user = fields.Function(
+        lambda comment: user_url(comment.user.username),
+        metadata={"type": "string", "format": "uri", "example": "https://moviesx.example/api/users/grace/"},
+    )
+    content = fields.String(metadata={"example": "The ending surprised me too."})
     created_at = fields.Function(
-        lambda comment: api_datetime(comment.created_at), metadata={"type": "string", "format": "date-time"}
+        lambda comment: api_datetime(comment.created_at),
+        metadata={"type": "string", "format": "date-time", "example": "2026-04-16T11:02:44.000512Z"},
     )
     reply_comment = fields.Function(
         lambda comment: comment_url(comment.review_id, comment.parent_id) if comment.parent_id is not None else None,
-        metadata={"type": "string", "format": "uri", "nullable": True},
+        metadata={
+            "type": "string",
+            "format": "uri",
+            "nullable": True,
+            "description": "The comment this one replies to; `null` for a top-level comment.",
+            "example": "https://moviesx.example/api/reviews/42/comments/5/",
+        },
     )
-    has_replies = fields.Method("get_has_replies", metadata={"type": "boolean"})
-
-    def __init__(self, *, replied_ids: set[int] | frozenset[int] = frozenset(), **kwargs):
-        super().__init__(**kwargs)
-        self.replied_ids = replied_ids
-
-    def get_has_replies(self, comment: Comment) -> bool:
-        return comment.id in self.replied_ids
+    has_replies = fields.Boolean(metadata={"description": "Whether at least one live reply exists.", "example": False})
 
 
 # Envelopes: views that return rows are dumped with them; views that still return bodies already dumped
@@ -117,25 +144,42 @@ FriendRequestCursorSchema = cursor_of(FriendRequestSchema)
 CommentCursorSchema = cursor_of(CommentSchema)
 
 
+EMOJI_KEYS = "Keys are emoji characters (not codes), in the order of the emoji table, only those with a live reaction."
+
+
 class ReactionSummarySchema(OutputSchema):
     """Counts per emoji character, and the caller's own reaction id per emoji character."""
 
-    reactions = fields.Dict(keys=fields.String(), values=fields.Integer())
-    your_reactions = fields.Dict(keys=fields.String(), values=fields.Integer())
+    reactions = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(metadata={"minimum": 1}),
+        metadata={
+            "description": f"How many live reactions each emoji has. {EMOJI_KEYS}",
+            "example": {EMOJIS["LIKE"]: 3, EMOJIS["LOVE"]: 1},
+        },
+    )
+    your_reactions = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        metadata={
+            "description": f"The id of the caller's own reaction per emoji (for DELETE). {EMOJI_KEYS}",
+            "example": {EMOJIS["LIKE"]: 118},
+        },
+    )
 
 
 class ReactionCreatedSchema(OutputSchema):
-    status = fields.Boolean()
-    id = fields.Integer()
+    status = fields.Boolean(metadata={"enum": [True], "example": True})
+    id = fields.Integer(metadata={"description": "The new reaction's id.", "example": 118})
 
 
 class ReviewTranslationSchema(OutputSchema):
-    title = fields.String()
-    content = fields.String()
+    title = fields.String(metadata={"example": "Une \u0153uvre discr\u00e8te"})
+    content = fields.String(metadata={"example": "Lent au d\u00e9but, mais le dernier acte vaut chaque minute."})
 
 
 class CommentTranslationSchema(OutputSchema):
-    content = fields.String()
+    content = fields.String(metadata={"example": "La fin m'a surpris aussi."})
 
 
 def dump_reviews(reviews: Sequence[Review]) -> list[dict]:

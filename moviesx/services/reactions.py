@@ -57,9 +57,14 @@ def reaction_or_404(target: Review | Comment, reaction_id: int) -> Reaction:
     return get_or_404(Reaction, Reaction.id, reaction_id, _target(target))
 
 
-def remove(user: User, reaction: Reaction) -> None:
+def require_owner(reaction: Reaction, user: User) -> None:
+    """Only its author removes a reaction (403)."""
     if reaction.user_id != user.id:
         raise error(403, "You can only delete your own reactions")
+
+
+def remove(reaction: Reaction) -> None:
+    """Soft-delete the reaction (once: a concurrent removal changes nothing)."""
     now = utcnow()
     db.session.execute(
         update(Reaction)

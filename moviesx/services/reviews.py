@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from sqlalchemy import Select, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -85,16 +83,6 @@ def top_level_comments(review: Review) -> Select:
 
 def replies_to(comment: Comment) -> Select:
     return select(Comment).where(Comment.parent_id == comment.id).options(joinedload(Comment.user))
-
-
-def replied_ids(comment_ids: Iterable[int]) -> set[int]:
-    """Which of these comments have at least one live reply: one query for a whole page."""
-    ids = list(comment_ids)
-    if not ids:
-        return set()
-    return set(
-        db.session.scalars(select(Comment.parent_id).where(Comment.parent_id.in_(ids), Comment.deleted_at.is_(None)).distinct())
-    )
 
 
 def add_comment(user: User, review: Review, content: str, parent: Comment | None = None) -> Comment:

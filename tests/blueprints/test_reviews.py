@@ -285,6 +285,16 @@ def test_delete_comment_cascades_to_replies_and_reactions(as_user, review):
         assert response.get_json() == not_found("Comment", comment.id)
 
 
+def test_written_comments_answer_their_current_has_replies(as_user, review):
+    """`has_replies` is read with the row, also when a write reloads it: an edited comment keeps its replies."""
+    top = CommentFactory(review=review)
+    CommentFactory(review=review, parent_id=top.id)
+    response = as_user(top.user).put(f"/api/reviews/{review.id}/comments/{top.id}/", json={"content": "Edited"})
+    assert (response.status_code, response.get_json()["has_replies"]) == (200, True)
+    response = as_user(top.user).post(f"/api/reviews/{review.id}/comments/{top.id}/replies/", json={"content": "More"})
+    assert (response.status_code, response.get_json()["has_replies"]) == (201, False)
+
+
 def test_deleting_a_reply_updates_has_replies(as_user, review):
     top = CommentFactory(review=review)
     reply = CommentFactory(review=review, parent_id=top.id)
