@@ -154,6 +154,7 @@ def staff_list(args: dict, kind: str):
 @staff_response(201, StaffObjectSchema, STAFF_OBJECT)
 @blp.alt_response(400, response="BAD_REQUEST")
 @blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(503, response="SERVICE_UNAVAILABLE")
 def staff_create(kind: str):
     """Create an object
 
@@ -163,6 +164,7 @@ def staff_create(kind: str):
     validation messages, `This slug is reserved.`, `{Kind} with this slug already exists.`, `{Kind} with this
     name already exists.` (genres, platforms and awards), `Object with slug 'x' does not exist.` (relations) and
     `Value 'xx' is not a valid choice.` (a translation language). Soft-deleted rows keep their slug and name.
+    When the media storage cannot take an image, 503 and nothing is written.
     """
     return _write(kind_of(kind), None, partial=False)
 
@@ -188,13 +190,14 @@ def staff_detail(catalog_kind: catalog.Kind, item):
 @staff_response(200, StaffObjectSchema, STAFF_OBJECT)
 @blp.alt_response(400, response="BAD_REQUEST")
 @blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(503, response="SERVICE_UNAVAILABLE")
 def staff_update(catalog_kind: catalog.Kind, item):
     """Change an object
 
     Staff only. A partial update of a live object: only the keys sent change, a relation list that is sent
     replaces the relation, and `translations` upserts each language sent (a language mapped to `null` is
     deleted). An image key set to `null` (JSON) or `""` (multipart) resets the image to its default. The same
-    400 messages as on creation.
+    400 and 503 answers as on creation.
     """
     return _write(catalog_kind, item, partial=True)
 
