@@ -2,33 +2,14 @@
 
 from __future__ import annotations
 
-import json
-
-from flask import g, has_request_context
-from marshmallow import ValidationError, fields
+from marshmallow import fields
 from sqlalchemy.orm import selectinload
 
 from moviesx.http.errors import translate
 from moviesx.http.language import translated
 from moviesx.http.urls import award_url, media_url, person_url
 from moviesx.models.catalog import AWARD_CATEGORIES, Genre, Movie, Person
-from moviesx.models.user import LANGUAGES
 from moviesx.schemas.base import InputSchema, OutputSchema, cursor_of, page_of
-from moviesx.schemas.fields import (
-    NULL,
-    REQUIRED,
-    Choice,
-    DateField,
-    Int,
-    Number,
-    Slug,
-    Str,
-    StrList,
-    Url,
-    choice_message,
-    is_valid_text,
-    max_length_message,
-)
 from moviesx.schemas.query import QueryText
 from moviesx.services.media import DEFAULT_AWARD_ICON, DEFAULT_MOVIE_COVER, DEFAULT_PERSON_IMAGE
 
@@ -107,161 +88,6 @@ def movie_load_options() -> list:
 def person_load_options() -> list:
     """Loader options that dump N persons with a constant number of queries."""
     return [selectinload(Person.awards), selectinload(Person.translations)]
-
-
-# --- Staff catalogue management (API.md 8): input bodies and the staff representation ---
-
-TEXT_LIMIT = 10_000
-NOT_A_MAPPING = "Not a valid mapping type."
-
-
-class Translations(fields.Field):
-    """`{lang: {field: str} | null}`; in multipart one text field holding that JSON object.
-
-    Blank and null values count as absent (the base value shows); a language mapped to null is deleted.
-    """
-
-    default_error_messages = {"required": REQUIRED, "null": NULL, "invalid": NOT_A_MAPPING}
-
-    def __init__(self, limits: dict[str, int], **kwargs):
-        super().__init__(**kwargs)
-        self.limits = limits
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return value
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, str) and has_request_context() and g.get("form_body"):
-            try:
-                value = json.loads(value) if value.strip() else {}
-            except ValueError:
-                raise self.make_error("invalid") from None
-        if not isinstance(value, dict):
-            raise self.make_error("invalid")
-        result: dict[str, dict | None] = {}
-        for language, entry in value.items():
-            if language not in LANGUAGES:
-                raise ValidationError(choice_message(language))
-            if entry is None:
-                result[language] = None
-                continue
-            if not isinstance(entry, dict):
-                raise self.make_error("invalid")
-            result[language] = {key: self._text(entry[key], limit) for key, limit in self.limits.items() if key in entry}
-        return result
-
-    @staticmethod
-    def _text(value, limit: int) -> str:
-        if value is None:
-            return ""
-        if not is_valid_text(value):
-            raise ValidationError("Not a valid string.")
-        if len(value) > limit:
-            raise ValidationError(max_length_message(limit, len(value)))
-        return value
-
-
-class GenreInput(InputSchema):
-    name = Str(required=True, max_length=32)
-    slug = Slug(max_length=32)
-    translations = Translations({"name": 32})
-
-
-class PlatformInput(InputSchema):
-    name = Str(required=True, max_length=32)
-    slug = Slug(max_length=32)
-    url = Url(max_length=200, allow_none=True)
-
-
-class AwardInput(InputSchema):
-    name = Str(required=True, max_length=128)
-    slug = Slug(max_length=128)
-    category = Choice(AWARD_CATEGORIES, allow_blank=True)
-    date = DateField(allow_none=True)
-
-
-class PersonInput(InputSchema):
-    name = Str(required=True, max_length=128)
-    slug = Slug(max_length=128)
-    biography = Str(max_length=TEXT_LIMIT, allow_blank=True)
-    birthday = DateField(allow_none=True)
-    deathday = DateField(allow_none=True)
-    gender = Int(minimum=0, maximum=3)
-    awards = StrList()
-    translations = Translations({"biography": TEXT_LIMIT})
-
-
-class MovieInput(InputSchema):
-    title = Str(required=True, max_length=255)
-    slug = Slug(max_length=255)
-    synopsis = Str(required=True, max_length=TEXT_LIMIT)
-    release_date = DateField(required=True)
-    popularity = Number(minimum=0)
-    genres = StrList()
-    platforms = StrList()
-    awards = StrList()
-    actors = StrList()
-    directors = StrList()
-    translations = Translations({"title": 255, "synopsis": TEXT_LIMIT})
-
-
-def _slugs(related) -> list[str]:
-    return [row.slug for row in related]
-
-
-class _StaffNamedSchema(OutputSchema):
-    """The fields every named catalogue kind starts with."""
-
-    id = fields.Integer()
-    name = fields.String()
-    slug = fields.String()
-
-
-class StaffGenreSchema(_StaffNamedSchema):
-    translations = fields.Function(lambda genre: {row.language: {"name": row.name} for row in genre.translations})
-
-
-class StaffPlatformSchema(_StaffNamedSchema):
-    url = fields.String(allow_none=True)
-    image = fields.Function(lambda platform: media_url(platform.image))
-
-
-class StaffAwardSchema(_StaffNamedSchema):
-    category = fields.String()
-    category_label = fields.Function(lambda award: AWARD_CATEGORIES.get(award.category or "", ""))
-    date = fields.Date(allow_none=True)
-    icon = fields.Function(lambda award: media_url(award.icon))
-
-
-class StaffPersonSchema(_StaffNamedSchema):
-    biography = fields.String()
-    birthday = fields.Date(allow_none=True)
-    deathday = fields.Date(allow_none=True)
-    gender = fields.Integer()
-    image = fields.Function(lambda person: media_url(person.image))
-    awards = fields.Function(lambda person: _slugs(person.awards))
-    translations = fields.Function(lambda person: {row.language: {"biography": row.biography} for row in person.translations})
-
-
-class StaffMovieSchema(OutputSchema):
-    id = fields.Integer()
-    title = fields.String()
-    slug = fields.String()
-    synopsis = fields.String()
-    release_date = fields.Date()
-    popularity = fields.Float()
-    cover = fields.Function(lambda movie: media_url(movie.cover))
-    genres = fields.Function(lambda movie: _slugs(movie.genres))
-    platforms = fields.Function(lambda movie: _slugs(movie.platforms))
-    awards = fields.Function(lambda movie: _slugs(movie.awards))
-    actors = fields.Function(lambda movie: _slugs(movie.actors))
-    directors = fields.Function(lambda movie: _slugs(movie.directors))
-    translations = fields.Function(
-        lambda movie: {
-            row.language: {"title": row.title, "synopsis": row.synopsis, "cover": media_url(row.cover)}
-            for row in movie.translations
-        }
-    )
 
 
 # --- Query parameters (API.md 5.6) ---

@@ -18,6 +18,7 @@ from sqlalchemy.orm import lazyload
 from moviesx.extensions import db
 from moviesx.models import (
     INCLUDE_DELETED,
+    LANGUAGES,
     Award,
     Genre,
     GenreTranslation,
@@ -31,6 +32,7 @@ from moviesx.models import (
 )
 from moviesx.models.sql import contains_folded
 from moviesx.schemas import catalog as schemas
+from moviesx.schemas import staff_catalog as staff_schemas
 from moviesx.services.media import CheckedImage, remove_stored, save_image, timestamp
 from moviesx.services.slugify import slugify
 
@@ -59,7 +61,6 @@ class Kind:
     slug_length: int
     unique_name: bool
     input_schema: type[Schema]
-    output_schema: type[Schema]
     image_field: str | None = None
     image_folder: str | None = None
     reserved: frozenset[str] = frozenset()
@@ -83,8 +84,7 @@ KINDS: dict[str, Kind] = {
         "name",
         32,
         True,
-        schemas.GenreInput,
-        schemas.StaffGenreSchema,
+        staff_schemas.GenreInput,
         translation_model=GenreTranslation,
         translated_fields=("name",),
     ),
@@ -95,8 +95,7 @@ KINDS: dict[str, Kind] = {
         "name",
         32,
         True,
-        schemas.PlatformInput,
-        schemas.StaffPlatformSchema,
+        staff_schemas.PlatformInput,
         image_field="image",
         image_folder="platforms",
     ),
@@ -107,8 +106,7 @@ KINDS: dict[str, Kind] = {
         "name",
         128,
         True,
-        schemas.AwardInput,
-        schemas.StaffAwardSchema,
+        staff_schemas.AwardInput,
         image_field="icon",
         image_folder="awards",
     ),
@@ -119,8 +117,7 @@ KINDS: dict[str, Kind] = {
         "name",
         128,
         False,
-        schemas.PersonInput,
-        schemas.StaffPersonSchema,
+        staff_schemas.PersonInput,
         image_field="image",
         image_folder="person",
         reserved=frozenset({"actors", "directors", "searching"}),
@@ -135,8 +132,7 @@ KINDS: dict[str, Kind] = {
         "title",
         255,
         False,
-        schemas.MovieInput,
-        schemas.StaffMovieSchema,
+        staff_schemas.MovieInput,
         image_field="cover",
         image_folder="movies/covers",
         reserved=frozenset({"searching"}),
@@ -159,7 +155,7 @@ def image_keys(kind: Kind) -> tuple[str, ...]:
     if kind.image_field is None:
         return ()
     if kind.model is Movie:
-        return (kind.image_field, *(f"cover_{language}" for language in schemas.LANGUAGES))
+        return (kind.image_field, *(f"cover_{language}" for language in LANGUAGES))
     return (kind.image_field,)
 
 

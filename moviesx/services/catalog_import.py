@@ -18,8 +18,7 @@ from marshmallow import ValidationError
 
 from moviesx.extensions import db
 from moviesx.http.errors import first_messages
-from moviesx.models import Movie
-from moviesx.schemas.catalog import LANGUAGES
+from moviesx.models import LANGUAGES, Movie
 from moviesx.services import catalog
 from moviesx.services.media import MAX_IMAGE_BYTES, CheckedImage, InvalidImage, check_image, sha256_of_stored
 from moviesx.services.slugify import slugify
