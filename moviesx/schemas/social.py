@@ -103,10 +103,27 @@ class RatingSchema(OutputSchema):
 
 
 class FriendRequestSchema(OutputSchema):
-    id = fields.Integer()
-    from_user = fields.Function(lambda row: user_url(row.from_user.username), metadata={"type": "string", "format": "uri"})
-    to_user = fields.Function(lambda row: user_url(row.to_user.username), metadata={"type": "string", "format": "uri"})
-    status = fields.Function(lambda row: translate(FRIEND_REQUEST_STATUSES[row.status]), metadata={"type": "string"})
+    """A friend request between two users (API.md 6.1); users are their URLs."""
+
+    id = fields.Integer(metadata={"example": 7})
+    from_user = fields.Function(
+        lambda row: user_url(row.from_user.username),
+        metadata={"type": "string", "format": "uri", "example": "https://moviesx.example/api/users/ana_garcia/"},
+    )
+    to_user = fields.Function(
+        lambda row: user_url(row.to_user.username),
+        metadata={"type": "string", "format": "uri", "example": "https://moviesx.example/api/users/bob/"},
+    )
+    status = fields.Function(
+        lambda row: translate(FRIEND_REQUEST_STATUSES[row.status]),
+        metadata={
+            "type": "string",
+            "description": "The label of the request's state in the active language: "
+            + ", ".join(f"`{label}`" for label in FRIEND_REQUEST_STATUSES.values())
+            + " (in English).",
+            "example": "Pending",
+        },
+    )
 
 
 class CommentSchema(OutputSchema):

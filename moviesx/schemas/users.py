@@ -1,75 +1,107 @@
-"""The public `User` shape (API.md 4) with its viewer-dependent `friendship` object."""
+"""The public `User` shape (API.md 4) with its viewer-dependent `friendship`, and the users' query parameters (5.2)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from flask import g, has_request_context
 from marshmallow import fields
 
 from moviesx.http.urls import media_url
-from moviesx.models import User
-from moviesx.schemas.base import OutputSchema, cursor_of, page_of
-from moviesx.services.friends import friendship_map
+from moviesx.models import FRIEND_REQUEST_STATUSES, User
+from moviesx.schemas.base import InputSchema, OutputSchema, cursor_of, page_of
+from moviesx.schemas.query import QueryFlag, QueryText
+from moviesx.services.friends import seen_by
 from moviesx.services.media import DEFAULT_USER_PICTURE
 
+FRIEND_REQUEST_CODES = ", ".join(f"`{code}` {label.lower()}" for code, label in FRIEND_REQUEST_STATUSES.items())
 
-def _viewer_id() -> int | None:
-    user = g.get("user") if has_request_context() else None
-    return user.id if user is not None else None
+FRIENDSHIP = {
+    "type": "object",
+    "nullable": True,
+    "description": "`null` for the caller themself; otherwise how the caller and this user are related (API.md 6.1).",
+    "properties": {
+        "is_friend": {"type": "boolean", "description": "Whether the two are friends (symmetric)."},
+        "status": {
+            "type": "string",
+            "nullable": True,
+            "enum": [*FRIEND_REQUEST_STATUSES, None],
+            "description": f"The raw code of the friend-request row between the two, whoever sent it ({FRIEND_REQUEST_CODES}); "
+            "`null` when there is none.",
+        },
+    },
+    "required": ["is_friend", "status"],
+    "additionalProperties": False,
+    "example": {"is_friend": False, "status": "P"},
+}
 
 
 class UserSchema(OutputSchema):
-    """`friendship` is `null` for the caller (or without a caller, e.g. at signup).
+    """Another user as the caller sees them.
 
-    Lists should use `dump_users`, which computes every `friendship` in two queries; a bare
-    `UserSchema().dump(user)` computes it for that one user.
+    Dumps users that already carry their `friendship` (services.friends.seen_by, one batch per page): it runs no query.
     """
 
-    id = fields.Integer()
-    username = fields.String()
-    bio = fields.String(allow_none=True)
-    friendship = fields.Method(
-        "get_friendship",
+    id = fields.Integer(metadata={"example": 42})
+    username = fields.String(metadata={"maxLength": 150, "pattern": "^[A-Za-z0-9_]+$", "example": "ana_garcia"})
+    bio = fields.String(allow_none=True, metadata={"maxLength": 1000, "example": "Noir, westerns and anything by Agnès Varda."})
+    friendship = fields.Function(lambda user: user.friendship, metadata=FRIENDSHIP)
+    picture = fields.Function(
+        lambda user: media_url(user.picture or DEFAULT_USER_PICTURE),
         metadata={
-            "type": "object",
-            "nullable": True,
-            "properties": {"is_friend": {"type": "boolean"}, "status": {"type": "string", "nullable": True}},
+            "type": "string",
+            "format": "uri",
+            "description": "The profile picture, or the default `/media/users/default.png`.",
+            "example": "https://moviesx.example/media/users/default.png",
         },
     )
-    picture = fields.Function(
-        lambda user: media_url(user.picture or DEFAULT_USER_PICTURE), metadata={"type": "string", "format": "uri"}
-    )
-
-    def __init__(self, *, viewer_id: int | None = None, friendships: Mapping[int, dict | None] | None = None, **kwargs):
-        super().__init__(**kwargs)
-        self.viewer_id = viewer_id
-        self.friendships = friendships
-
-    def get_friendship(self, user: User) -> dict | None:
-        viewer_id = self.viewer_id if self.viewer_id is not None else _viewer_id()
-        if viewer_id is None or user.id == viewer_id:
-            return None
-        if self.friendships is not None and user.id in self.friendships:
-            return self.friendships[user.id]
-        return friendship_map(viewer_id, [user.id])[user.id]
 
 
 def dump_users(users: Sequence[User], viewer_id: int | None = None) -> list[dict]:
-    """Users as seen by `viewer_id` (default: the caller), with a constant number of queries."""
-    viewer_id = viewer_id if viewer_id is not None else _viewer_id()
-    friendships = friendship_map(viewer_id, [user.id for user in users]) if viewer_id is not None else {}
-    return UserSchema(many=True, viewer_id=viewer_id, friendships=friendships).dump(users)
+    """Users as seen by `viewer_id` (default: the caller, if any), with a constant number of queries."""
+    if viewer_id is None and has_request_context() and g.get("user") is not None:
+        viewer_id = g.user.id
+    return UserSchema(many=True).dump(seen_by(viewer_id, users))
 
 
-def dump_user(user: User, viewer_id: int | None = None) -> dict:
-    return dump_users([user], viewer_id)[0]
-
-
-# Documentation-only shapes of bodies the views build with `dump_users`.
 UserPageSchema = page_of(UserSchema)
 UserCursorSchema = cursor_of(UserSchema)
 
 
 class BioTranslationSchema(OutputSchema):
-    bio = fields.String(allow_none=True)
+    bio = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "The user's bio in the caller's language (as stored when it cannot be translated; "
+            "`null` or blank as stored).",
+            "example": "Cine negro, westerns y todo lo de Agnès Varda.",
+        },
+    )
+
+
+class StatusErrorSchema(OutputSchema):
+    """A friends error: one message under `status` (translated into the active language)."""
+
+    status = fields.String(required=True, metadata={"example": "Not friends"})
+
+
+# --- Query parameters (API.md 5.2) ---
+
+
+class UserSearchArgs(InputSchema):
+    search_query = QueryText(
+        metadata={
+            "description": "Case-insensitive part of the username, first name or last name (blank: every user). "
+            "When absent, `name` is used."
+        }
+    )
+    name = QueryText(load_default="", metadata={"description": "The same filter, read only when `search_query` is absent."})
+    is_friend = QueryFlag(
+        metadata={"description": "`true` (any case) keeps only the caller's friends, which leaves the caller out."}
+    )
+
+
+class UnfriendArgs(InputSchema):
+    username = QueryText(
+        metadata={"description": "The friend to remove, by exact username (required: absent or empty is a 400)."}
+    )

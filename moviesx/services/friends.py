@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import Select, and_, delete, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -11,6 +11,7 @@ from sqlalchemy.orm import aliased, joinedload
 from moviesx.extensions import db
 from moviesx.http.errors import error
 from moviesx.models import FriendRequest, Friendship, User
+from moviesx.models.sql import codepoint, contains_folded
 from moviesx.services.clock import utcnow
 
 
@@ -56,6 +57,17 @@ def friendship_map(viewer_id: int, user_ids: Iterable[int]) -> dict[int, dict | 
     for user_id in others:
         result[user_id] = {"is_friend": user_id in friends, "status": statuses.get(user_id)}
     return result
+
+
+def seen_by(viewer_id: int | None, users: Sequence[User]) -> Sequence[User]:
+    """Give each user its `friendship` with `viewer_id` (`null` without a viewer), in two queries for all.
+
+    UserSchema dumps this attribute, so a page of users costs the same queries whatever its size.
+    """
+    friendships = friendship_map(viewer_id, [user.id for user in users]) if viewer_id is not None else {}
+    for user in users:
+        user.friendship = friendships.get(user.id)
+    return users
 
 
 # --- Friend requests (API.md 6.1) -------------------------------------------------------------
@@ -151,6 +163,16 @@ def reject_request(caller: User, target: User) -> None:
     db.session.commit()
 
 
+def unfriend_named(caller: User, username: str | None) -> None:
+    """Unfriend by a query parameter, with its own order of errors (API.md 5.2): required, known, then `unfriend`'s."""
+    if not username:
+        raise error(400, "Username parameter is required", key="status")
+    target = db.session.scalar(select(User).where(User.username == username, User.is_active.is_(True)))
+    if target is None:
+        raise error(404, "User not found", key="status")
+    unfriend(caller, target)
+
+
 def unfriend(caller: User, target: User) -> None:
     """Delete both friendship rows and the request row of the pair."""
     if caller.id == target.id:
@@ -184,6 +206,25 @@ def friends_of(user_id: int) -> Select:
         .join(Friendship, Friendship.friend_id == User.id)
         .where(Friendship.user_id == user_id, User.is_active.is_(True))
     )
+
+
+def search_users(caller_id: int, needle: str, *, friends_only: bool) -> Select:
+    """Active users whose username, first or last name contains `needle` (blank: all), by username code point, then id.
+
+    `friends_only` keeps the caller's friends, which leaves the caller out (API.md 5.2, 6.8a).
+    """
+    stmt = select(User).where(User.is_active.is_(True))
+    if needle.strip():
+        stmt = stmt.where(
+            or_(
+                contains_folded(User.username, needle),
+                contains_folded(User.first_name, needle),
+                contains_folded(User.last_name, needle),
+            )
+        )
+    if friends_only:
+        stmt = stmt.where(User.id.in_(friend_ids(caller_id)))
+    return stmt.order_by(codepoint(User.username), User.id)
 
 
 def incoming_requests(user_id: int) -> Select:
