@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 
 from marshmallow import ValidationError, fields, missing
 
 from moviesx.http.errors import translate
 from moviesx.http.urls import comment_url, movie_url, user_url
-from moviesx.models import EMOJIS, FRIEND_REQUEST_STATUSES, FriendRequest, Review
+from moviesx.models import EMOJIS, FRIEND_REQUEST_STATUSES
 from moviesx.schemas.base import InputSchema, OutputSchema, cursor_of, page_of
 from moviesx.schemas.fields import REQUIRED, Bool, Int, Str, choice_message
 
@@ -197,11 +196,3 @@ class ReviewTranslationSchema(OutputSchema):
 
 class CommentTranslationSchema(OutputSchema):
     content = fields.String(metadata={"example": "La fin m'a surpris aussi."})
-
-
-def dump_reviews(reviews: Sequence[Review]) -> list[dict]:
-    return ReviewSchema(many=True).dump(reviews)
-
-
-def dump_friend_requests(rows: Sequence[FriendRequest]) -> list[dict]:
-    return FriendRequestSchema(many=True).dump(rows)
