@@ -356,13 +356,20 @@ def _cache_failed(exc: Exception) -> None:
 
 
 def _retry_flush(app: Flask, trust: _Trust) -> None:
-    """Replace the catalogue token as soon as the cache answers, even in a process that serves no feed meanwhile."""
+    """Replace the catalogue token as soon as the cache answers, even in a process that serves no feed meanwhile.
+
+    Gives up once FEED_CACHE_SECONDS have passed without a new failure: every entry stored before the last failure
+    has expired by then, and this process's own feed requests still flush before trusting the cache."""
+    lifetime = app.config["FEED_CACHE_SECONDS"]
+    failures, quiet_since = trust.failures, time.monotonic()
     while True:
         time.sleep(RETRY_SECONDS)
         with app.app_context():
             _flush()
         with trust.lock:
-            if not trust.in_doubt:
+            if trust.failures != failures:
+                failures, quiet_since = trust.failures, time.monotonic()
+            if not trust.in_doubt or time.monotonic() - quiet_since > lifetime:
                 trust.retrying = False
                 return
 
