@@ -1,13 +1,10 @@
-"""The caller's own account: profile, language, onboarding."""
+"""The caller's own account: profile, language, onboarding (API.md 5.1)."""
 
 from __future__ import annotations
 
-from flask import request
-from flask_smorest import Blueprint
-
 from moviesx.http.auth import ANY, VERIFIED, authenticated, current_user
-from moviesx.http.body import accepts, form_object, json_object
-from moviesx.schemas.accounts import AccountStatusSchema
+from moviesx.http.blueprint import Blueprint
+from moviesx.schemas.accounts import PASSWORD_RULES_BAD_REQUEST, AccountStatusSchema
 from moviesx.schemas.profile import (
     PreferredLanguageInputSchema,
     PreferredLanguageSchema,
@@ -20,7 +17,10 @@ blp = Blueprint(
     "profile",
     __name__,
     url_prefix="/api/users",
-    description="The caller's own account: profile, language, onboarding",
+    description="The caller's own account. Open to unverified users (except onboarding), so that a new user can "
+    "fix a mistyped address. Changing the email address makes the account unverified until the new code is "
+    "submitted; changing the password revokes every earlier token; both send a notice to the previous address. "
+    "`preferred_language` is the language of every answer and email of the user.",
 )
 
 
@@ -28,31 +28,52 @@ blp = Blueprint(
 @authenticated(ANY)
 @blp.response(200, SelfUserSchema)
 def get_profile():
+    """The caller's profile
+
+    Any signed-in user, verified or not.
+    """
     return current_user()
 
 
 @blp.route("/", methods=["PUT"])
 @authenticated(ANY)
-@accepts(ProfileUpdateSchema, form=True)
+@blp.arguments(ProfileUpdateSchema, location="form", required=False)
 @blp.response(200, SelfUserSchema)
-def update_profile():
-    """Partial edit: absent, null and "" keys are ignored; `platforms`/`following_persons` replace the sets."""
-    return accounts.update_profile(current_user(), form_object(), request.files.get("picture"))
+@blp.alt_response(400, **PASSWORD_RULES_BAD_REQUEST)
+@blp.alt_response(503, response="SERVICE_UNAVAILABLE")
+def update_profile(data: dict):
+    """Change the caller's profile
+
+    Any signed-in user, verified or not. JSON, form or multipart (multipart for the `picture` file). Every key is
+    optional: absent, `null` and `""` are ignored (a bio cannot be emptied); the signup rules apply to the others.
+    `platforms` and `following_persons` replace the sets. A different email address (ignoring case) is stored
+    unverified and gets a new code. All or nothing: a 400 lists every failing field, then the password rules.
+    """
+    return accounts.update_profile(current_user(), data)
 
 
 @blp.route("/preferred-language/", methods=["GET"])
 @authenticated(ANY)
 @blp.response(200, PreferredLanguageSchema)
 def get_preferred_language():
+    """The caller's language
+
+    Any signed-in user, verified or not.
+    """
     return current_user()
 
 
 @blp.route("/preferred-language/", methods=["POST"])
 @authenticated(ANY)
-@accepts(PreferredLanguageInputSchema)
+@blp.arguments(PreferredLanguageInputSchema)
 @blp.response(200, AccountStatusSchema)
-def set_preferred_language():
-    accounts.set_preferred_language(current_user(), json_object())
+def set_preferred_language(data: dict):
+    """Change the caller's language
+
+    Any signed-in user, verified or not. Answers, messages and emails use it from the next request on; tokens
+    show it from the next refresh.
+    """
+    accounts.set_preferred_language(current_user(), data["preferred_language"])
     return {"status": True}
 
 
@@ -60,5 +81,9 @@ def set_preferred_language():
 @authenticated(VERIFIED)
 @blp.response(200, AccountStatusSchema)
 def onboarding():
+    """Finish onboarding
+
+    Any verified user. Sets `boarded` to true (again: no change).
+    """
     accounts.finish_onboarding(current_user())
     return {"status": True}

@@ -8,6 +8,7 @@ from functools import wraps
 from flask import g, request
 from flask_smorest import Blueprint
 
+from moviesx.http.blueprint import document_errors
 from moviesx.http.client_ip import client_ip
 from moviesx.http.errors import APIError, error
 from moviesx.http.language import language_from_query, set_language
@@ -94,7 +95,8 @@ def authenticated(level: str = VERIFIED, *, bucket: str | None = None) -> Callab
 
 
 def public(*, bucket: str | None = None) -> Callable:
-    """Anonymous endpoint: the language comes from `?lang=`; `bucket` is an IP rate-limit bucket."""
+    """Anonymous endpoint (no security requirement in /api/schema/): the language comes from `?lang=`; `bucket` is an
+    IP rate-limit bucket, documented as the endpoint's 429."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
@@ -104,6 +106,8 @@ def public(*, bucket: str | None = None) -> Callable:
                 throttle(bucket, client_ip())
             return view(*args, **kwargs)
 
+        if bucket:
+            document_errors(wrapper, {429: "TOO_MANY_REQUESTS"})
         return wrapper
 
     return decorator

@@ -74,7 +74,7 @@ class Blueprint(flask_smorest.Blueprint):
         """The envelope is the body (moviesx.http.pagination); there is no pagination header."""
 
 
-def _document_errors(view: Callable, errors: dict[int, str]) -> None:
+def document_errors(view: Callable, errors: dict[int, str]) -> None:
     """Record error responses (`{status: component name}`) that the project Blueprint adds to the document."""
     view._apidoc = deepcopy(getattr(view, "_apidoc", {}))
     view._apidoc.setdefault("errors", {}).update(errors)
@@ -104,7 +104,7 @@ def resolves(**resolvers: Callable[..., Any]) -> Callable:
                 values[name] = _call_with_named(resolver, values)
             return view(*args, **{name: value for name, value in values.items() if name not in read or name in resolvers})
 
-        _document_errors(wrapper, {404: "NOT_FOUND"})
+        document_errors(wrapper, {404: "NOT_FOUND"})
         return wrapper
 
     return decorator

@@ -1,40 +1,207 @@
-"""Signup, verification and password-reset bodies, and the signup answer (API.md 5.1)."""
+"""Signup, verification, password-reset and Google bodies, the `lang` parameter and the signup answer (API.md 5.1).
+
+The signup body's account rules (identity, matching passwords) run with its field checks, so a 400 reports every
+failing field at once; the password rules (`{"error": [...]}`, API.md 7.4) follow in the service, only for a
+body without field errors.
+"""
 
 from __future__ import annotations
 
-from marshmallow import fields
+from typing import Any
 
+from flask import request
+from marshmallow import ValidationError, fields, missing, validates_schema
+
+from moviesx.http.errors import error
+from moviesx.http.params import arg_str
 from moviesx.http.urls import media_url
+from moviesx.models.user import LANGUAGES
 from moviesx.schemas.base import InputSchema, OutputSchema
-from moviesx.schemas.fields import Email, Str
+from moviesx.schemas.fields import REQUIRED, Email, Str
+from moviesx.schemas.query import QueryField, QueryText
+from moviesx.services import accounts, media
 from moviesx.services.media import DEFAULT_USER_PICTURE
+from moviesx.services.passwords import PASSWORD_MAX
 
 NAME_MAX = 150
 BIO_MAX = 1000
-PASSWORD_MAX = 128  # checked before every other password rule and before any hashing (API.md 23)
+USERNAME_PATTERN = "^[A-Za-z0-9_]+$"
+LANGUAGE_NAMES = "`en` English, `es` Spanish, `fr` French, `de` German"
+URI = {"type": "string", "format": "uri"}
+ACCESS_EXAMPLE = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwidXNlcl9pZCI6NDJ9.c2lnbmF0dXJl"
+REFRESH_EXAMPLE = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCIsInVzZXJfaWQiOjQyfQ.c2lnbmF0dXJl"
 
 
-class SignupSchema(InputSchema):
-    """Field-level checks (type, blank, length, email format); the service adds the account rules."""
+class OrderedErrorsSchema(InputSchema):
+    """Field checks and account rules are collected apart; the 400 lists the failing fields in body order."""
 
-    username = Str(required=True, max_length=NAME_MAX)
-    email = Email(required=True)
-    first_name = Str(required=True, max_length=NAME_MAX)
-    last_name = Str(required=True, max_length=NAME_MAX)
-    password = Str(required=True, max_length=PASSWORD_MAX)
-    confirm_password = Str(allow_blank=True)
-    bio = Str(max_length=BIO_MAX, allow_blank=True)
-    picture = fields.Raw(metadata={"type": "string", "format": "binary"}, load_only=True)
+    def handle_error(self, error: ValidationError, data: Any, **kwargs) -> None:
+        if isinstance(error.messages, dict):
+            error.messages = {name: error.messages[name] for name in self.fields if name in error.messages} | error.messages
+
+
+class Picture(fields.Field):
+    """The uploaded image file of a multipart body, checked by the image rules (API.md 7.5): loaded as the checked
+    image, or None without one (an empty file part included). A text value of that name is ignored."""
+
+    def __init__(self, **kwargs):
+        metadata = {"type": "string", "format": "binary", **kwargs.pop("metadata", {})}
+        super().__init__(load_only=True, metadata=metadata, **kwargs)
+
+    def deserialize(self, value, attr=None, data=None, **kwargs) -> media.CheckedImage | None:
+        try:
+            return accounts.read_picture(request.files.get(attr or self.name))
+        except media.InvalidImage as exc:
+            raise ValidationError(exc.message) from None
+
+
+class SignupSchema(OrderedErrorsSchema):
+    username = Str(
+        required=True,
+        max_length=NAME_MAX,
+        metadata={
+            "pattern": USERNAME_PATTERN,
+            "description": "Letters, digits and underscores; unique ignoring case; not `onboarding`, `friends` or `searching`.",
+            "example": "ada_l",
+        },
+    )
+    email = Email(required=True, metadata={"description": "Unique ignoring case.", "example": "ada@example.com"})
+    first_name = Str(required=True, max_length=NAME_MAX, metadata={"example": "Ada"})
+    last_name = Str(required=True, max_length=NAME_MAX, metadata={"example": "Lovelace"})
+    password = Str(
+        required=True,
+        max_length=PASSWORD_MAX,
+        metadata={
+            "format": "password",
+            "description": "At least 10 characters, not common, not entirely numeric, not similar to the username or "
+            'the email: a refused password is a 400 `{"error": [...]}` listing every rule it fails.',
+            "example": "analytical-engine-1843",
+        },
+    )
+    confirm_password = Str(allow_blank=True, metadata={"format": "password", "description": "When sent, must equal `password`."})
+    bio = Str(max_length=BIO_MAX, allow_blank=True, metadata={"example": "I watch one film a day."})
+    picture = Picture(metadata={"description": "A JPEG, PNG, GIF or WebP image of at most 5 MB (multipart only)."})
+
+    @validates_schema(skip_on_field_errors=False)
+    def account_rules(self, data: dict[str, Any], **kwargs) -> None:
+        problems = accounts.signup_problems(data)
+        if problems:
+            raise ValidationError(problems)
+
+
+class LanguageQuery(QueryField, fields.String):
+    """`lang`: a supported code; any other value counts as absent (English, API.md 1.6)."""
+
+    def read(self, key: str) -> str | None:
+        value = arg_str(key)
+        return value if value in LANGUAGES else None
+
+
+def language_query(description: str) -> LanguageQuery:
+    return LanguageQuery(
+        load_default="en",
+        metadata={"enum": list(LANGUAGES), "description": f"{description} ({LANGUAGE_NAMES}; anything else is `en`)."},
+    )
+
+
+class LanguageArgs(InputSchema):
+    """`lang` of an anonymous endpoint: the language of its messages."""
+
+    lang = language_query("Language of the messages")
+
+
+class NewAccountLanguageArgs(InputSchema):
+    """`lang` of an endpoint that may create an account: also that account's `preferred_language`."""
+
+    lang = language_query("Language of the messages and of a new account's `preferred_language`")
+
+
+class QueryEmail(QueryText):
+    """The `email` of the forgot-password GET: absent or blank is `This field is required.`; any other text counts."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=True, error_messages={"required": REQUIRED}, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not value.strip():
+            raise ValidationError(REQUIRED)
+        return value
+
+
+class ForgotPasswordArgs(InputSchema):
+    email = QueryEmail(
+        metadata={
+            "format": "email",
+            "description": "The account's address, ignoring case (an invalid address is answered like an unknown one).",
+            "example": "ada@example.com",
+        }
+    )
+    lang = language_query("Language of the messages")
+
+
+class VerificationCode(fields.Raw):
+    """Any value: one that is not the outstanding code (wrong type, null, blank included) is a wrong attempt."""
+
+    def __init__(self, **kwargs):
+        metadata = {
+            "type": "string",
+            "pattern": "^[0-9]{6}$",
+            "description": "The 6-digit code that was emailed; a JSON number is read as its decimal string.",
+            "example": "042517",
+            **kwargs.pop("metadata", {}),
+        }
+        super().__init__(required=True, allow_none=True, metadata=metadata, **kwargs)
 
 
 class VerifySchema(InputSchema):
-    verification_code = fields.Raw(required=True, metadata={"type": "string", "example": "042517"})
+    verification_code = VerificationCode()
 
 
 class ResetPasswordSchema(InputSchema):
-    forgot_password_code = fields.Raw(required=True, metadata={"type": "string"})
-    new_password = Str(required=True)
-    email = fields.Raw(required=True, metadata={"type": "string"})
+    """The three keys are required; their values are checked by the service, the code first (API.md 5.1)."""
+
+    forgot_password_code = VerificationCode(metadata={"description": "The 6-digit code of the reset email."})
+    new_password = fields.Raw(
+        required=True,
+        allow_none=True,
+        metadata={
+            "type": "string",
+            "format": "password",
+            "maxLength": PASSWORD_MAX,
+            "description": 'The password rules of signup; a refused password is a 400 `{"error": [...]}`.',
+            "example": "analytical-engine-1843",
+        },
+    )
+    email = fields.Raw(
+        required=True, allow_none=True, metadata={"type": "string", "format": "email", "example": "ada@example.com"}
+    )
+
+
+class AuthorizationCode(Str):
+    """Google's authorization code: blank counts as absent (400 `Missing required fields`, API.md 5.1)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str) and not value.strip():
+            raise error(400, "Missing required fields")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class GoogleLoginSchema(InputSchema):
+    code = AuthorizationCode(
+        required=True,
+        metadata={"description": "The authorization code Google gave the client.", "example": "4/0AbCD_efGhIjKlMnOp"},
+    )
+
+
+class LanguageCode(fields.Field):
+    """One of `en`, `es`, `fr`, `de`; any other value, `null` included, is 400 `Invalid language code` (API.md 3.2a)."""
+
+    def deserialize(self, value, attr=None, data=None, **kwargs) -> str:
+        if value is missing:
+            raise ValidationError(REQUIRED)
+        if not isinstance(value, str) or value not in LANGUAGES:
+            raise error(400, "Invalid language code")
+        return value
 
 
 def picture_url(user) -> str:
@@ -42,15 +209,15 @@ def picture_url(user) -> str:
 
 
 class SignupResultSchema(OutputSchema):
-    """The new User (friendship null: it is the caller) plus a token pair."""
+    """The new User (`friendship` is null: it is the caller) plus a token pair."""
 
-    id = fields.Integer()
-    username = fields.String()
-    bio = fields.String(allow_none=True)
-    friendship = fields.Constant(None)
-    picture = fields.String()
-    access = fields.String()
-    refresh = fields.String()
+    id = fields.Integer(metadata={"example": 42})
+    username = fields.String(metadata={"example": "ada_l"})
+    bio = fields.String(allow_none=True, metadata={"example": "I watch one film a day."})
+    friendship = fields.Constant(None, metadata={"type": "object", "nullable": True, "enum": [None]})
+    picture = fields.String(metadata={**URI, "example": "https://moviesx.example/media/users/default.png"})
+    access = fields.String(metadata={"description": "Access token (JWT).", "example": ACCESS_EXAMPLE})
+    refresh = fields.String(metadata={"description": "Refresh token (JWT).", "example": REFRESH_EXAMPLE})
 
 
 def signup_result(user, pair: dict[str, str]) -> dict:
@@ -58,8 +225,42 @@ def signup_result(user, pair: dict[str, str]) -> dict:
 
 
 class AccountStatusSchema(OutputSchema):
-    status = fields.Raw(metadata={"description": "true, or a message"})
+    """`{"status": true}`."""
+
+    status = fields.Boolean(metadata={"enum": [True]})
 
 
-class GoogleLoginSchema(InputSchema):
-    code = fields.Raw(required=True, metadata={"type": "string"})
+class PasswordRulesSchema(OutputSchema):
+    """400 of a refused password (API.md 7.4): every rule it fails, in the rules' order."""
+
+    error = fields.List(
+        fields.String(),
+        required=True,
+        metadata={
+            "example": ["This password is too short. It must contain at least 10 characters.", "This password is too common."]
+        },
+    )
+
+
+def _component(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+PASSWORD_RULES_BAD_REQUEST = {
+    "description": "Body parsing, field validation (every failing field at once), then, only without field errors, "
+    'the password rules (`{"error": [...]}`, every rule the password fails).',
+    "schema": {"anyOf": [_component("ErrorMessage"), _component("FieldErrors"), PasswordRulesSchema]},
+    "examples": {
+        "field_errors": {"value": {"username": ["A user with that username already exists."], "first_name": [REQUIRED]}},
+        "password_rules": {
+            "value": {
+                "error": [
+                    "This password is too short. It must contain at least 10 characters.",
+                    "This password is too common.",
+                    "This password is entirely numeric.",
+                ]
+            }
+        },
+    },
+}
+"""`@blp.alt_response(400, **PASSWORD_RULES_BAD_REQUEST)`: the 400 of the endpoints that set a password."""

@@ -1,58 +1,136 @@
-"""The caller's own account: SelfUser output and the PUT /api/users/ body (API.md 4, 5.1)."""
+"""The caller's own account: SelfUser output, the PUT /api/users/ body and the language bodies (API.md 4, 5.1)."""
 
 from __future__ import annotations
 
-from marshmallow import fields
+from typing import Any
 
+from marshmallow import ValidationError, fields, pre_load, validates_schema
+
+from moviesx.http.auth import current_user
 from moviesx.http.urls import person_url
-from moviesx.schemas.accounts import BIO_MAX, NAME_MAX, PASSWORD_MAX, picture_url
+from moviesx.models import LANGUAGES, Person, Platform
+from moviesx.schemas.accounts import (
+    BIO_MAX,
+    LANGUAGE_NAMES,
+    NAME_MAX,
+    PASSWORD_MAX,
+    URI,
+    USERNAME_PATTERN,
+    LanguageCode,
+    OrderedErrorsSchema,
+    Picture,
+    picture_url,
+)
 from moviesx.schemas.base import InputSchema, OutputSchema
 from moviesx.schemas.catalog import PlatformSchema
 from moviesx.schemas.fields import Email, Str, StrList
+from moviesx.services import accounts
 
 MAX_PLATFORMS = 100
 MAX_FOLLOWING_PERSONS = 1000
 
 
-class ProfileUpdateSchema(InputSchema):
-    """Every key optional; the view drops absent, null and "" values before loading."""
+class SlugsOf(StrList):
+    """An array of slugs (capped, checked, deduplicated as StrList does) loaded as the `model` rows they name."""
 
-    username = Str(max_length=NAME_MAX)
-    first_name = Str(max_length=NAME_MAX)
-    last_name = Str(max_length=NAME_MAX)
-    bio = Str(max_length=BIO_MAX, allow_blank=True)  # as at signup: a blank bio is stored as sent
-    email = Email()
-    password = Str(max_length=PASSWORD_MAX)
-    platforms = StrList(
+    def __init__(self, model, **kwargs):
+        super().__init__(**kwargs)
+        self.model = model
+
+    def _deserialize(self, value, attr, data, **kwargs) -> list:
+        return accounts.rows_by_slug(self.model, super()._deserialize(value, attr, data, **kwargs))
+
+
+class ProfileUpdateSchema(OrderedErrorsSchema):
+    """Every key optional: absent, null and "" are ignored; otherwise the signup rules apply."""
+
+    username = Str(max_length=NAME_MAX, metadata={"pattern": USERNAME_PATTERN, "example": "ada_l"})
+    first_name = Str(max_length=NAME_MAX, metadata={"example": "Ada"})
+    last_name = Str(max_length=NAME_MAX, metadata={"example": "Lovelace"})
+    bio = Str(max_length=BIO_MAX, allow_blank=True, metadata={"description": "Cannot be emptied.", "example": "Sci-fi first."})
+    email = Email(
+        metadata={
+            "description": "A different address (ignoring case) sets `verified` to false and emails a new code.",
+            "example": "ada@example.com",
+        }
+    )
+    password = Str(
+        max_length=PASSWORD_MAX,
+        metadata={
+            "format": "password",
+            "description": "The password rules of signup; a new password revokes every earlier token.",
+        },
+    )
+    platforms = SlugsOf(
+        Platform,
         max_items=MAX_PLATFORMS,
-        metadata={"description": "platform slugs; replaces the set", "maxItems": MAX_PLATFORMS},
+        metadata={
+            "description": "Platform slugs; replaces the set (`[]` empties it). In multipart, one text field holding "
+            "the JSON array.",
+            "maxItems": MAX_PLATFORMS,
+            "example": ["netflix", "mubi"],
+        },
     )
-    following_persons = StrList(
+    following_persons = SlugsOf(
+        Person,
         max_items=MAX_FOLLOWING_PERSONS,
-        metadata={"description": "person slugs; replaces the set", "maxItems": MAX_FOLLOWING_PERSONS},
+        metadata={
+            "description": "Person slugs; replaces the set (`[]` empties it). In multipart, one text field holding "
+            "the JSON array.",
+            "maxItems": MAX_FOLLOWING_PERSONS,
+            "example": ["agnes-varda"],
+        },
     )
-    picture = fields.Raw(metadata={"type": "string", "format": "binary"}, load_only=True)
+    picture = Picture(metadata={"description": "A JPEG, PNG, GIF or WebP image of at most 5 MB (multipart only)."})
+
+    @pre_load
+    def ignore_empty_values(self, data: dict[str, Any], **kwargs) -> dict[str, Any]:
+        return {key: value for key, value in data.items() if value is not None and value != ""}
+
+    @validates_schema(skip_on_field_errors=False)
+    def account_rules(self, data: dict[str, Any], **kwargs) -> None:
+        problems = accounts.profile_problems(current_user(), data)
+        if problems:
+            raise ValidationError(problems)
 
 
 class SelfUserSchema(OutputSchema):
-    id = fields.Integer()
-    username = fields.String()
-    bio = fields.String(allow_none=True)
-    email = fields.String()
-    last_name = fields.String()
-    first_name = fields.String()
-    picture = fields.Function(picture_url)
-    platforms = fields.List(fields.Nested(PlatformSchema))
-    following_persons = fields.Function(lambda user: [person_url(person.slug) for person in user.following_persons])
-    verified = fields.Boolean()
-    boarded = fields.Boolean()
-    preferred_language = fields.String()
-    is_staff = fields.Boolean()
+    id = fields.Integer(metadata={"example": 42})
+    username = fields.String(metadata={"example": "ada_l"})
+    bio = fields.String(allow_none=True, metadata={"example": "I watch one film a day."})
+    email = fields.String(metadata={"format": "email", "example": "ada@example.com"})
+    last_name = fields.String(metadata={"example": "Lovelace"})
+    first_name = fields.String(metadata={"example": "Ada"})
+    picture = fields.Function(picture_url, metadata={**URI, "example": "https://moviesx.example/media/users/default.png"})
+    platforms = fields.List(
+        fields.Nested(PlatformSchema), metadata={"description": "The streaming services the user has, by id."}
+    )
+    following_persons = fields.Function(
+        lambda user: [person_url(person.slug) for person in user.following_persons],
+        metadata={
+            "type": "array",
+            "items": URI,
+            "description": "URLs of the persons the user follows, by id.",
+            "example": ["https://moviesx.example/api/persons/agnes-varda/"],
+        },
+    )
+    verified = fields.Boolean(metadata={"description": "The email address is confirmed.", "example": True})
+    boarded = fields.Boolean(metadata={"description": "Onboarding is finished.", "example": False})
+    preferred_language = fields.String(metadata={"enum": list(LANGUAGES), "example": "en"})
+    is_staff = fields.Boolean(metadata={"example": False})
 
 
 class PreferredLanguageSchema(OutputSchema):
-    preferred_language = fields.String()
+    preferred_language = fields.String(metadata={"enum": list(LANGUAGES), "description": LANGUAGE_NAMES, "example": "es"})
 
 
 class PreferredLanguageInputSchema(InputSchema):
-    preferred_language = fields.Raw(required=True, metadata={"type": "string", "enum": ["en", "es", "fr", "de"]})
+    preferred_language = LanguageCode(
+        required=True,
+        metadata={
+            "type": "string",
+            "enum": list(LANGUAGES),
+            "description": f"{LANGUAGE_NAMES}; any other value is 400 `Invalid language code`.",
+            "example": "es",
+        },
+    )

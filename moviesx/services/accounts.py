@@ -1,6 +1,8 @@
 """Account life cycle (API.md 5.1, 7): signup, verification, password reset, profile edits, language, onboarding.
 
-Every write is all or nothing: validation first, then one commit; emails are queued only after it.
+Bodies arrive loaded by their schemas (moviesx.schemas.accounts, moviesx.schemas.profile), whose account rules
+call `signup_problems` / `profile_problems` here, so every failing field is reported at once. Every write is all
+or nothing: validation first, then one commit; emails are queued only after it.
 """
 
 from __future__ import annotations
@@ -8,37 +10,25 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from marshmallow import Schema, ValidationError
+from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
 from moviesx.extensions import db
 from moviesx.http.errors import APIError, FieldErrors, error, translate
-from moviesx.models import LANGUAGES, Person, Platform, User
-from moviesx.schemas.accounts import SignupSchema
+from moviesx.models import User
 from moviesx.schemas.fields import Str, is_email, is_valid_text
-from moviesx.schemas.profile import ProfileUpdateSchema
 from moviesx.services import codes, cooldowns, mail, media
 from moviesx.services import users as user_rules
 from moviesx.services.passwords import hash_password, password_problems
 
 PASSWORDS_DO_NOT_MATCH = "Passwords do not match."
 MISSING_OBJECT = "Object with slug '{slug}' does not exist."
-SIGNUP_FIELDS = ("username", "email", "first_name", "last_name", "password", "confirm_password", "bio", "picture")
-PROFILE_FIELDS = ("username", "first_name", "last_name", "bio", "email", "password", "platforms", "following_persons", "picture")
+IDENTITY_FIELDS = ("username", "email")
 
 
 # ---------------------------------------------------------------- validation helpers
-
-
-def _load(schema: Schema, data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(valid values, field errors): every failing field is reported, not only the first."""
-    try:
-        return schema.load(data), {}
-    except ValidationError as exc:
-        valid = exc.valid_data if isinstance(exc.valid_data, dict) else {}
-        return valid, dict(exc.messages) if isinstance(exc.messages, dict) else {"__all__": exc.messages}
 
 
 def _raise_field_errors(errors: dict[str, Any], order: Iterable[str]) -> None:
@@ -62,58 +52,47 @@ def read_picture(storage: FileStorage | None) -> media.CheckedImage | None:
     return media.check_image(data)
 
 
-def _check_picture(storage: FileStorage | None, errors: dict[str, Any]) -> media.CheckedImage | None:
-    try:
-        return read_picture(storage)
-    except media.InvalidImage as exc:
-        errors["picture"] = [exc.message]
-        return None
-
-
 def _save_picture(image: media.CheckedImage | None, username: str) -> str | None:
     if image is None:
         return None
     return media.save_image(image, "users", f"user_{username}_profile_{media.timestamp()}")
 
 
-def _identity_errors(values: dict[str, Any], errors: dict[str, Any], *, exclude_id: int | None = None) -> None:
-    """Username format/reserved/taken and email taken, for fields whose own checks passed."""
-    username = values.get("username") if "username" not in errors else None
-    email = values.get("email") if "email" not in errors else None
-    for field, problem in user_rules.identity_problems(username, email, exclude_id=exclude_id).items():
-        errors[field] = [problem]
+def _identity_errors(values: Mapping[str, Any], *, exclude_id: int | None = None) -> dict[str, list[str]]:
+    """Username format/reserved/taken and email taken, for the fields present in `values` (their own checks passed)."""
+    problems = user_rules.identity_problems(values.get("username"), values.get("email"), exclude_id=exclude_id)
+    return {field: [problem] for field, problem in problems.items()}
 
 
-def _duplicate(values: dict[str, Any], order: Iterable[str], *, exclude_id: int | None, stored: str | None) -> None:
+def _duplicate(values: dict[str, Any], *, exclude_id: int | None, stored: str | None) -> None:
     """After a unique index fired (a concurrent duplicate): the same 400 a sequential request gets."""
     db.session.rollback()
     media.remove_stored(stored)
-    errors: dict[str, Any] = {}
-    _identity_errors(values, errors, exclude_id=exclude_id)
-    _raise_field_errors(errors, order)
+    _raise_field_errors(_identity_errors(values, exclude_id=exclude_id), IDENTITY_FIELDS)
 
 
-def _commit_or_duplicate(values: dict[str, Any], order: Iterable[str], *, exclude_id: int | None, stored: str | None) -> None:
+def _commit_or_duplicate(values: dict[str, Any], *, exclude_id: int | None, stored: str | None) -> None:
     try:
         db.session.commit()
     except IntegrityError:
-        _duplicate(values, order, exclude_id=exclude_id, stored=stored)
+        _duplicate(values, exclude_id=exclude_id, stored=stored)
         raise
 
 
 # ---------------------------------------------------------------- signup and verification
 
 
-def signup(data: Mapping[str, Any], picture: FileStorage | None, language: str) -> User:
-    """Create an unverified user, email a verification code after the commit (API.md 5.1)."""
-    values, errors = _load(SignupSchema(), data)
-    values.pop("picture", None)
-    errors.pop("picture", None)
-    _identity_errors(values, errors)
+def signup_problems(values: Mapping[str, Any]) -> dict[str, list[str]]:
+    """The account rules of a signup body, over the fields whose own checks passed: identity, matching passwords."""
+    errors = _identity_errors(values)
     if "confirm_password" in values and "password" in values and values["confirm_password"] != values["password"]:
-        errors.setdefault("confirm_password", [PASSWORDS_DO_NOT_MATCH])
-    image = _check_picture(picture, errors)
-    _raise_field_errors(errors, SIGNUP_FIELDS)
+        errors["confirm_password"] = [PASSWORDS_DO_NOT_MATCH]
+    return errors
+
+
+def signup(values: Mapping[str, Any], language: str) -> User:
+    """Create an unverified user from a loaded signup body (SignupSchema), then email a verification code after the
+    commit (API.md 5.1); only a body without field errors reaches the password rules."""
     problems = password_problems(values["password"], username=values["username"], email=values["email"])
     if problems:
         raise password_rules_error(problems)
@@ -126,10 +105,10 @@ def signup(data: Mapping[str, Any], picture: FileStorage | None, language: str) 
         bio=values.get("bio"),
         verified=False,
         boarded=False,
-        preferred_language=language if language in LANGUAGES else "en",
+        preferred_language=language,
     )
     user.password_hash = hash_password(values["password"])
-    stored = _save_picture(image, user.username)
+    stored = _save_picture(values.get("picture"), user.username)
     user.picture = stored
     db.session.add(user)
     try:
@@ -137,18 +116,16 @@ def signup(data: Mapping[str, Any], picture: FileStorage | None, language: str) 
         code = codes.issue(user, codes.VERIFICATION)
         db.session.commit()
     except IntegrityError:
-        _duplicate(values, SIGNUP_FIELDS, exclude_id=None, stored=stored)
+        _duplicate(values, exclude_id=None, stored=stored)
         raise
     if code:
         mail.queue_verification(user, code)
     return user
 
 
-def verify(user: User, body: Mapping[str, Any]) -> None:
-    """Consume the verification code (API.md 3.2a); an already verified user passes before the body is read."""
-    if "verification_code" not in body:
-        raise error(400, "Missing required fields")
-    if not codes.matches(user, codes.VERIFICATION, body["verification_code"]):
+def verify(user: User, submitted: object) -> None:
+    """Consume the verification code; any value that is not the outstanding code is a wrong attempt (API.md 3.2a)."""
+    if not codes.matches(user, codes.VERIFICATION, submitted):
         raise error(400, "Verification code is incorrect")
     codes.consume(user, codes.VERIFICATION)
     user.verified = True
@@ -199,9 +176,8 @@ def request_password_reset(email: str) -> None:
 
 
 def reset_password(body: Mapping[str, Any]) -> None:
-    """The code is checked first; a correct code with a refused password is given back (not consumed)."""
-    if any(key not in body for key in ("forgot_password_code", "new_password", "email")):
-        raise error(400, "Missing required fields")
+    """The code is checked first, then the password; a correct code with a refused password is given back (not
+    consumed). `body` holds the three keys as sent (ResetPasswordSchema)."""
     email = body["email"]
     user = user_rules.find_active_by_email(email) if is_valid_text(email) and email else None
     if user is None or not codes.matches(user, codes.RESET, body["forgot_password_code"]):
@@ -225,34 +201,25 @@ def reset_password(body: Mapping[str, Any]) -> None:
 # ---------------------------------------------------------------- profile
 
 
-def _by_slugs(model, slugs: list[str], field: str, errors: dict[str, Any]) -> list:
+def rows_by_slug(model, slugs: list[str]) -> list:
+    """The `model` rows named by `slugs`, in that order; the first slug that names none fails (API.md 5.1)."""
     if not slugs:
         return []
     found = {row.slug: row for row in db.session.scalars(select(model).where(model.slug.in_(slugs)))}
     for slug in slugs:
         if slug not in found:
-            errors[field] = [translate(MISSING_OBJECT, slug=slug)]
-            return []
+            raise ValidationError(translate(MISSING_OBJECT, slug=slug))
     return [found[slug] for slug in slugs]
 
 
-def profile_values(data: Mapping[str, Any]) -> dict[str, Any]:
-    """Absent, null and "" keys are ignored on PUT /api/users/."""
-    return {key: value for key, value in data.items() if value is not None and value != ""}
+def profile_problems(user: User, values: Mapping[str, Any]) -> dict[str, list[str]]:
+    """The account rules of a profile edit, over the fields whose own checks passed: the identity of the result."""
+    return _identity_errors(values, exclude_id=user.id)
 
 
-def update_profile(user: User, data: Mapping[str, Any], picture: FileStorage | None) -> User:
-    """Apply a partial profile edit (API.md 5.1) in one transaction; notices go to the previous address."""
-    values, errors = _load(ProfileUpdateSchema(), profile_values(data))
-    values.pop("picture", None)
-    errors.pop("picture", None)
-    _identity_errors(values, errors, exclude_id=user.id)
-    platforms = _by_slugs(Platform, values["platforms"], "platforms", errors) if "platforms" in values else None
-    persons = (
-        _by_slugs(Person, values["following_persons"], "following_persons", errors) if "following_persons" in values else None
-    )
-    image = _check_picture(picture, errors)
-    _raise_field_errors(errors, PROFILE_FIELDS)
+def update_profile(user: User, values: Mapping[str, Any]) -> User:
+    """Apply a loaded partial profile edit (ProfileUpdateSchema) in one transaction; notices go to the previous
+    address. Only a body without field errors reaches the password rules (against the resulting identity)."""
     new_username = values.get("username", user.username)
     new_email = values.get("email", user.email)
     if "password" in values:
@@ -284,14 +251,14 @@ def update_profile(user: User, data: Mapping[str, Any], picture: FileStorage | N
     if "password" in values:
         user_rules.set_password(user, values["password"])
         changes.append("password")
-    if platforms is not None:
-        user.platforms = platforms
-    if persons is not None:
-        user.following_persons = persons
-    stored = _save_picture(image, user.username)
+    if "platforms" in values:
+        user.platforms = values["platforms"]
+    if "following_persons" in values:
+        user.following_persons = values["following_persons"]
+    stored = _save_picture(values.get("picture"), user.username)
     if stored:
         user.picture = stored
-    _commit_or_duplicate(values, PROFILE_FIELDS, exclude_id=user.id, stored=stored)
+    _commit_or_duplicate(values, exclude_id=user.id, stored=stored)
     if stored:
         media.remove_stored(previous_picture)
     if verification_code:
@@ -301,12 +268,8 @@ def update_profile(user: User, data: Mapping[str, Any], picture: FileStorage | N
     return user
 
 
-def set_preferred_language(user: User, body: Mapping[str, Any]) -> None:
-    if "preferred_language" not in body:
-        raise error(400, "Missing required fields")
-    language = body["preferred_language"]
-    if not isinstance(language, str) or language not in LANGUAGES:
-        raise error(400, "Invalid language code")
+def set_preferred_language(user: User, language: str) -> None:
+    """`language` is a supported code (PreferredLanguageInputSchema refuses any other value)."""
     user.preferred_language = language
     db.session.commit()
 
