@@ -40,6 +40,7 @@ blp = Blueprint(
     "auth",
     __name__,
     url_prefix="/api/auth",
+    title="Authentication",
     description="Accounts and tokens. Login, signup and Google login give a pair of JWTs: an access token (60 minutes) "
     "sent as `Authorization: Bearer`, and a refresh token (90 days, not rotated) that `refresh` turns into new "
     "access tokens and `logout` revokes; a password change or reset revokes every earlier token. A new account is "

@@ -15,6 +15,7 @@ blp = Blueprint(
     "catalog",
     __name__,
     url_prefix="/api",
+    title="Genres, platforms and awards",
     description="The catalogue's genres, platforms and awards, as movies and persons show them. Genre names and "
     "award category labels come in the caller's language. Staff manage them under /api/catalog/.",
 )

@@ -17,6 +17,7 @@ blp = Blueprint(
     "feed",
     __name__,
     url_prefix="/api/movies",
+    title="Recommendations",
     description="The caller's home feed: movies recommended from the caller's ratings, unseen marks, platforms and "
     "friends. It always reflects the caller's and their friends' latest writes and every catalogue change.",
 )

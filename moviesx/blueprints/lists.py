@@ -25,6 +25,7 @@ blp = Blueprint(
     "lists",
     __name__,
     url_prefix="/api/movies-lists",
+    title="Movie lists",
     description="Movie lists. `privacity`: `P` public, `F` friends only, `R` private. The owner sees every list, "
     "a friend of the owner `P` and `F`, anyone else `P`; an invisible list answers exactly like a missing one "
     "(404 `This movies list doesn't exist or you're not allowed to see it`). Only the owner edits.",

@@ -24,6 +24,7 @@ blp = Blueprint(
     "movie_social",
     __name__,
     url_prefix="/api/movies",
+    title="Your ratings and a movie's reviews",
     description="The caller's rating, unseen mark and lists of a movie, its reviews, and its ratings by the "
     "caller's friends. One rating per user and movie (1 to 5, never deleted); one live review per user and movie.",
 )

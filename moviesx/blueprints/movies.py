@@ -16,6 +16,7 @@ blp = Blueprint(
     "movies",
     __name__,
     url_prefix="/api/movies",
+    title="Movies",
     description="The movie catalogue. A movie nests its genres and platforms and links its awards, actors and "
     "directors by URL; its title, synopsis and cover come in the caller's language, falling back to English. "
     "Soft-deleted movies, and soft-deleted objects in a movie's arrays, never appear.",

@@ -17,6 +17,7 @@ blp = Blueprint(
     "oauth",
     __name__,
     url_prefix="/api/oauth",
+    title="Google login",
     description="Sign in with Google. The client sends the authorization code Google gave it; the account is the one "
     "linked to the Google identity, else the one with the same (verified) email address, which is then linked, "
     "else a new verified account. Shares the login rate limit (20 requests a minute per IP address).",

@@ -23,6 +23,7 @@ blp = Blueprint(
     "persons",
     __name__,
     url_prefix="/api/persons",
+    title="Persons",
     description="Actors and directors. An actor (director) is a person credited as actor (director) on at least "
     "one live movie. Names sort by code point.",
 )

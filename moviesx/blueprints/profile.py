@@ -17,6 +17,7 @@ blp = Blueprint(
     "profile",
     __name__,
     url_prefix="/api/users",
+    title="Your account",
     description="The caller's own account. Open to unverified users (except onboarding), so that a new user can "
     "fix a mistyped address. Changing the email address makes the account unverified until the new code is "
     "submitted; changing the password revokes every earlier token; both send a notice to the previous address. "
@@ -30,7 +31,8 @@ blp = Blueprint(
 def get_profile():
     """The caller's profile
 
-    Any signed-in user, verified or not.
+    The caller's own account (SelfUser): email, names, picture, streaming platforms, followed persons, whether it
+    is verified, boarded and staff, and its language. Any signed-in user, verified or not.
     """
     return current_user()
 
@@ -58,7 +60,8 @@ def update_profile(data: dict):
 def get_preferred_language():
     """The caller's language
 
-    Any signed-in user, verified or not.
+    The language of the caller's messages, translated content and emails (`en`, `es`, `fr` or `de`). Any
+    signed-in user, verified or not.
     """
     return current_user()
 

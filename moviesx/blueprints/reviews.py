@@ -27,6 +27,7 @@ blp = Blueprint(
     "reviews",
     __name__,
     url_prefix="/api/reviews",
+    title="Reviews, comments and reactions",
     description="A review's page: the review itself, its comment threads (replies may nest at any depth), emoji "
     "reactions on the review and on each comment, and machine translations into the caller's language. Reviews "
     "are written on a movie (`POST /api/movies/{slug}/reviews/`). Only the author edits or deletes a review or "

@@ -24,6 +24,7 @@ blp = Blueprint(
     "staff_catalog",
     __name__,
     url_prefix="/api/catalog",
+    title="Staff: catalogue management",
     description="Staff catalogue management: genres, platforms, awards, persons and movies, for staff users only "
     "(anyone else gets 403 `Staff only`). `{kind}` is one of the five kinds; any other is an unknown route. Writes "
     "take JSON, or multipart/form-data to upload images (lists and `translations` are then one text field holding "

@@ -31,6 +31,7 @@ blp = Blueprint(
     "users",
     __name__,
     url_prefix="/api/users",
+    title="Users and friends",
     description="Other users, friends and friend requests. Friendship is symmetric: it shows from both sides in every "
     "feature (friends lists, searches, friends' ratings, list visibility, recommendations). A pair of users has at "
     "most one friend request, `P` pending, `A` accepted or `R` rejected, whoever sent it: sending a request to "

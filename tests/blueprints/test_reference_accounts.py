@@ -71,7 +71,7 @@ def test_every_operation_declares_exactly_the_query_parameters_of_the_contract(s
         for name in QUERY_PARAMETERS
     }
     assert declared == QUERY_PARAMETERS
-    accounts = {name for name, op in _operations(spec) if set(op["tags"]) & {"auth", "oauth", "profile"}}
+    accounts = {name for name, op in _operations(spec) if set(op["tags"]) & {"Authentication", "Google login", "Your account"}}
     assert accounts == set(QUERY_PARAMETERS)
 
 

@@ -64,7 +64,7 @@ def test_every_operation_is_documented_with_its_texts_and_query_parameters(opera
     assert set(operations) == set(OPERATIONS)
     for name, expected in OPERATIONS.items():
         operation = operations[name]
-        assert operation["tags"] == ["reviews"], name
+        assert operation["tags"] == ["Reviews, comments and reactions"], name
         assert operation["summary"] and operation["description"], name
         assert not any(word in operation["summary"] for word in ("PP", "CP", "API.md")), name
         assert operation["security"] == [{"bearerAuth": []}], name
