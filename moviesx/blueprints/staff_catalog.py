@@ -138,6 +138,7 @@ def _write(kind: catalog.Kind, item, *, partial: bool):
 @authenticated(STAFF)
 @blp.arguments(StaffSearchArgs, location="query")
 @blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(404, response="NOT_FOUND")
 @staff_response(200, page_of(StaffObjectSchema), STAFF_PAGE)
 @page()
 def staff_list(args: dict, kind: str):
@@ -155,6 +156,7 @@ def staff_list(args: dict, kind: str):
 @staff_response(201, StaffObjectSchema, STAFF_OBJECT)
 @blp.alt_response(400, response="BAD_REQUEST")
 @blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(404, response="NOT_FOUND")
 @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
 def staff_create(kind: str):
     """Create an object

@@ -13,6 +13,7 @@ A converted view reads, top to bottom, in the contract's order of checks:
 
 from __future__ import annotations
 
+import http
 import inspect
 from collections.abc import Callable
 from copy import deepcopy
@@ -65,6 +66,8 @@ class Blueprint(flask_smorest.Blueprint):
         errors = dict(doc_info.get("errors", {}))
         if doc_info.get("manual_doc", {}).get("security"):
             errors.update({401: "UNAUTHORIZED", 429: "TOO_MANY_REQUESTS"})
+        if _takes_a_body(doc_info):
+            errors[413] = http.HTTPStatus.REQUEST_ENTITY_TOO_LARGE.name  # a body over 10 MiB, before any other check
         responses = doc_info.setdefault("response", {}).setdefault("responses", {})
         for status, name in errors.items():
             responses.setdefault(status, [name])
@@ -72,6 +75,16 @@ class Blueprint(flask_smorest.Blueprint):
 
     def _document_pagination_metadata(self, spec, resp_doc) -> None:
         """The envelope is the body (moviesx.http.pagination); there is no pagination header."""
+
+
+def _takes_a_body(doc_info: dict) -> bool:
+    """Whether the operation documents a request body (declared with `@blp.arguments` or `@blp.doc`)."""
+    arguments = doc_info.get("arguments", {})
+    return (
+        "requestBody" in arguments
+        or "requestBody" in doc_info.get("manual_doc", {})
+        or any(argument["in"] not in ("query", "path", "header", "cookie") for argument in arguments.get("parameters", []))
+    )
 
 
 def document_errors(view: Callable, errors: dict[int, str]) -> None:

@@ -12,12 +12,11 @@ PERSON_SEGMENTS = {"actors", "directors", "searching"}
 
 
 class UsernameConverter(BaseConverter):
-    regex = r"[A-Za-z0-9_]+"
-
-    def to_python(self, value: str) -> str:
-        if value in USER_SEGMENTS:
-            raise ValidationError()
-        return value
+    # The fixed segments of /api/users/ are excluded by the pattern itself (not only by to_python), so that the
+    # methods a fixed segment allows (405's and OPTIONS' `Allow`) never include those of `<username>` routes.
+    regex = r"(?!(?:%s)(?![A-Za-z0-9_]))[A-Za-z0-9_]+" % "|".join(
+        sorted(segment for segment in USER_SEGMENTS if "-" not in segment)
+    )
 
 
 class MovieSlugConverter(BaseConverter):

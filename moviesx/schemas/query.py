@@ -1,5 +1,9 @@
 """Query-string fields and the pagination parameters (API.md 1.3, 3.2b, 3.3, 3.4).
 
+A query value is never refused: one that does not count is ignored, a long one is cut, extra array values are
+dropped. So the document states types and defaults, and the tolerances in words, never as schema limits
+(`maxLength`, `minimum`, `maxItems`) that a client would read as grounds for a 400.
+
 Each field reads its own value with the contract's rules (moviesx.http.params), so the project parser
 (moviesx.http.parser) only asks the fields of a schema for their values, and the same fields document
 the parameters in /api/schema/. A value that does not count (e.g. a non-digit `page`) is absent, so
@@ -13,7 +17,7 @@ from typing import Any
 
 from marshmallow import fields
 
-from moviesx.http.params import MAX_ARRAY_VALUES, MAX_VALUE_LENGTH, arg_bool, arg_digits, arg_id, arg_list, arg_str
+from moviesx.http.params import arg_bool, arg_digits, arg_id, arg_list, arg_str
 from moviesx.schemas.base import InputSchema
 
 MAX_LIMIT = 100
@@ -30,11 +34,7 @@ class QueryField:
 
 
 class QueryText(QueryField, fields.String):
-    """Any text, cut to 200 characters."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("metadata", {}).setdefault("maxLength", MAX_VALUE_LENGTH)
-        super().__init__(**kwargs)
+    """Any text, cut to 200 characters (a longer value is cut, not refused, so the document states no maxLength)."""
 
 
 class QueryArray(QueryField, fields.List):
@@ -45,8 +45,7 @@ class QueryArray(QueryField, fields.List):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("load_default", list)
-        kwargs.setdefault("metadata", {}).setdefault("maxItems", MAX_ARRAY_VALUES)
-        super().__init__(fields.String(metadata={"maxLength": MAX_VALUE_LENGTH}), **kwargs)
+        super().__init__(fields.String(), **kwargs)
 
     def read(self, key: str) -> list[str]:
         return arg_list(key.removesuffix("[]"))
@@ -81,7 +80,6 @@ def _limit(default_limit: int) -> QueryDigits:
     return QueryDigits(
         load_default=default_limit,
         metadata={
-            "minimum": 0,
             "description": f"Items per page: absent, non-digit or 0 means {default_limit}; "
             f"above {MAX_LIMIT} counts as {MAX_LIMIT}.",
         },
@@ -98,7 +96,6 @@ def page_args(default_limit: int = 10) -> type[InputSchema]:
             "page": QueryDigits(
                 load_default=1,
                 metadata={
-                    "minimum": 0,
                     "description": "Page number: absent, non-digit or 0 means 1; past the end gives the last page.",
                 },
             ),
@@ -116,7 +113,6 @@ def cursor_args(default_limit: int = 10) -> type[InputSchema]:
         {
             "last_id": QueryId(
                 metadata={
-                    "minimum": 0,
                     "description": "The `next_last_id` of the previous page: the items strictly after that one. "
                     "Absent (or not digits) for the first page.",
                 }

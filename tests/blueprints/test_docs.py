@@ -239,6 +239,7 @@ def test_errors_are_documented_with_the_real_bodies(client):
         "400": "BAD_REQUEST",
         "401": "UNAUTHORIZED",
         "404": "NOT_FOUND_OR_ERROR",
+        "413": "REQUEST_ENTITY_TOO_LARGE",
         "429": "TOO_MANY_REQUESTS",
     }
     assert refs("GET /api/persons/searching/") == {"200": "", "401": "UNAUTHORIZED", "429": "TOO_MANY_REQUESTS"}
