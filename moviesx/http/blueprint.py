@@ -15,14 +15,17 @@ from __future__ import annotations
 
 import http
 import inspect
+import json
 from collections.abc import Callable
 from copy import deepcopy
-from functools import wraps
+from functools import cache, wraps
 from typing import Any
 
 import flask_smorest
+from marshmallow import Schema, fields
 
 from moviesx.http.parser import parser
+from moviesx.schemas.fields import StrList
 
 FORM_BODY_TYPES = ("application/json", "application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -54,7 +57,9 @@ class Blueprint(flask_smorest.Blueprint):
             if all(parameter["in"] == "query" for parameter in docs["parameters"]):
                 docs["responses"].pop(parser.DEFAULT_VALIDATION_STATUS, None)  # query parameters never fail (API.md 1.3)
             if location == "form":
-                body = {"content": {content_type: {"schema": schema} for content_type in FORM_BODY_TYPES}}
+                form = form_variant(schema)
+                content = {content_type: {"schema": form} for content_type in FORM_BODY_TYPES[1:]}
+                body = {"content": {FORM_BODY_TYPES[0]: {"schema": schema}, **content}}
                 wrapper = self.doc(requestBody=body)(wrapper)
             return wrapper
 
@@ -75,6 +80,27 @@ class Blueprint(flask_smorest.Blueprint):
 
     def _document_pagination_metadata(self, spec, resp_doc) -> None:
         """The envelope is the body (moviesx.http.pagination); there is no pagination header."""
+
+
+@cache
+def form_variant(schema: type[Schema] | Schema) -> type[Schema]:
+    """The schema as a form sends it: an array field is one text field holding the JSON array (API.md 5.1, 8)."""
+    base = schema if isinstance(schema, type) else type(schema)
+    arrays = {name: field for name, field in base._declared_fields.items() if isinstance(field, (fields.List, StrList))}
+    if not arrays:
+        return base
+    as_text = {name: fields.String(data_key=field.data_key, metadata=_as_text(field.metadata)) for name, field in arrays.items()}
+    return type(f"{base.__name__.removesuffix('Schema')}FormSchema", (base,), as_text)
+
+
+def _as_text(metadata: dict) -> dict:
+    text = {key: value for key, value in metadata.items() if key not in ("maxItems", "example")}
+    description = metadata.get("description", "")
+    if "one text field" not in description:
+        text["description"] = f"{description} In a form: one text field holding the JSON array.".strip()
+    if "example" in metadata:
+        text["example"] = json.dumps(metadata["example"])
+    return text
 
 
 def _takes_a_body(doc_info: dict) -> bool:
