@@ -3,9 +3,12 @@ operation has a summary, a description and its security, and every tag a human n
 
 from __future__ import annotations
 
-import pytest
 from openapi_spec_validator import validate
 
+from tests.support import openapi
+from tests.support.openapi import PUBLIC, operations
+
+spec = openapi.spec
 PAGE = ("page", "limit")
 CURSOR = ("last_id", "limit")
 # API.md section 5 (and 8): the query parameters of each operation.
@@ -52,32 +55,10 @@ QUERY_PARAMETERS = {
     "GET /api/persons/{slug}/directed-movies/": CURSOR,
     "GET /api/catalog/{kind}/": ("search_query", *PAGE),
 }
-# Operations open to anonymous callers (API.md 5.1): no security requirement; every other one needs the bearer token.
-PUBLIC = {
-    "POST /api/auth/login/",
-    "POST /api/auth/refresh/",
-    "POST /api/auth/logout/",
-    "POST /api/auth/signup/",
-    "GET /api/auth/forgot-password/",
-    "POST /api/auth/forgot-password/",
-    "POST /api/oauth/google/",
-}
 EMOJI_CODES = [
     "LIKE", "LOVE", "LAUGH", "SAD", "FIRE", "EYES", "POOP", "SKULL",
     "CLOWN", "MIND_BLOWN", "PARTY", "THINKING", "POPCORN", "STAR", "TOP", "TRASH",
 ]  # fmt: skip
-
-
-@pytest.fixture
-def spec(client):
-    return client.get("/api/schema/").get_json()
-
-
-def operations(spec):
-    for path, item in spec["paths"].items():
-        for method, operation in item.items():
-            if method in ("get", "post", "put", "patch", "delete"):
-                yield f"{method.upper()} {path}", operation
 
 
 def query_parameters(spec, operation) -> list[str]:

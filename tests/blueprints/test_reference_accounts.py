@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-from openapi_spec_validator import validate
-
 from tests.factories import UserFactory
+from tests.support import openapi
+from tests.support.openapi import PUBLIC, operation, operations
+
+spec = openapi.spec
 
 LANGUAGES = ["en", "es", "fr", "de"]
 QUERY_PARAMETERS = {
@@ -24,15 +25,6 @@ QUERY_PARAMETERS = {
     "GET /api/users/": set(),
     "PUT /api/users/": set(),
 }
-PUBLIC = {
-    "POST /api/auth/login/",
-    "POST /api/auth/refresh/",
-    "POST /api/auth/logout/",
-    "POST /api/auth/signup/",
-    "GET /api/auth/forgot-password/",
-    "POST /api/auth/forgot-password/",
-    "POST /api/oauth/google/",
-}
 FORM_CAPABLE = [
     "POST /api/auth/login/",
     "POST /api/auth/refresh/",
@@ -40,18 +32,6 @@ FORM_CAPABLE = [
     "POST /api/auth/signup/",
     "PUT /api/users/",
 ]
-
-
-@pytest.fixture
-def spec(client):
-    document = client.get("/api/schema/").get_json()
-    validate(document)
-    return document
-
-
-def operation(spec, name):
-    method, path = name.split()
-    return spec["paths"][path][method.lower()]
 
 
 def resolve(spec, node):
@@ -71,15 +51,8 @@ def test_every_operation_declares_exactly_the_query_parameters_of_the_contract(s
         for name in QUERY_PARAMETERS
     }
     assert declared == QUERY_PARAMETERS
-    accounts = {name for name, op in _operations(spec) if set(op["tags"]) & {"Authentication", "Google login", "Your account"}}
+    accounts = {name for name, op in operations(spec) if set(op["tags"]) & {"Authentication", "Google login", "Your account"}}
     assert accounts == set(QUERY_PARAMETERS)
-
-
-def _operations(spec):
-    for path, item in spec["paths"].items():
-        for method, op in item.items():
-            if method in {"get", "put", "post", "patch", "delete"}:
-                yield f"{method.upper()} {path}", op
 
 
 def test_lang_lists_the_languages_and_email_is_required(spec):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
-from openapi_spec_validator import validate
-
 from moviesx.extensions import db
 from moviesx.models import FriendRequest
 from tests.factories import ReviewFactory, UserFactory, make_friends
+from tests.support import openapi
 from tests.support.conformance import conformance_of
+from tests.support.openapi import operation
+
+spec = openapi.spec
 
 CURSOR = {"last_id": "integer", "limit": "integer"}
 PAGE = {"page": "integer", "limit": "integer"}
@@ -26,18 +27,6 @@ QUERY_PARAMETERS = {
     "DELETE /api/users/{username}/friend-requests/": {},
     "GET /api/users/{username}/translations/": {},
 }
-
-
-@pytest.fixture
-def spec(client):
-    document = client.get("/api/schema/").get_json()
-    validate(document)
-    return document
-
-
-def operation(spec, name):
-    method, path = name.split(" ")
-    return spec["paths"][path][method.lower()]
 
 
 def test_each_operation_declares_the_query_parameters_of_the_contract_with_their_types(spec):
