@@ -117,7 +117,7 @@ def main() -> None:
                 *options.extra,
             ]
             print("$", " ".join(part if "Bearer" not in part else "Authorization: Bearer <fuzz_staff>" for part in command))
-            code = subprocess.run(command, cwd=ROOT).returncode
+            code = subprocess.run(command, cwd=folder).returncode  # its cache stays in the throw-away folder
         finally:
             server.terminate()
             server.wait(timeout=30)
