@@ -37,7 +37,8 @@ def ensure_movielens(data_dir: str) -> None:
 
     from moviesx.extensions import db
     from moviesx.models import Rating
-    from moviesx.services.movielens import import_dataset, read_dataset
+    from moviesx.services.ops.movielens import read_dataset
+    from moviesx.services.ops.movielens_import import import_dataset
 
     db.create_all()
     if db.session.scalar(select(func.count(Rating.id))):

@@ -32,7 +32,8 @@ def main() -> None:
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{scratch}/bench.db"
     from moviesx import create_app
     from moviesx.extensions import db
-    from moviesx.services.movielens import import_dataset, read_dataset
+    from moviesx.services.ops.movielens import read_dataset
+    from moviesx.services.ops.movielens_import import import_dataset
 
     app = create_app(
         {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from moviesx.cli import CommandGroup
-from moviesx.services.catalog_import import CatalogImportError, import_file
+from moviesx.services.ops.catalog_import import CatalogImportError, import_file
 
 catalog = CommandGroup("catalog", help="Manage the catalogue.")
 commands = [catalog]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from moviesx.cli import CommandGroup
-from moviesx.services.movielens import MovieLensError, import_dataset, read_dataset
+from moviesx.services.ops.movielens import MovieLensError, read_dataset
+from moviesx.services.ops.movielens_import import import_dataset
 
 movielens = CommandGroup("movielens", help="MovieLens data.")
 commands = [movielens]

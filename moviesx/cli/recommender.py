@@ -40,8 +40,8 @@ def retrain() -> None:
 @click.argument("directory", type=click.Path(file_okay=False))
 def evaluate(directory: str) -> None:
     """Offline P@10 / nDCG@10 on MovieLens-100k, model versus popularity (no database access)."""
-    from moviesx.services.evaluation import DatasetError, read_movielens
-    from moviesx.services.evaluation import evaluate as run_evaluation
+    from moviesx.services.ops.evaluation import DatasetError, read_movielens
+    from moviesx.services.ops.evaluation import evaluate as run_evaluation
 
     try:
         data = read_movielens(directory)

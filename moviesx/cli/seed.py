@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from moviesx.cli import CommandGroup
-from moviesx.services.demo_seed import SeedOptions, seed_demo
+from moviesx.services.ops.demo_data import SeedOptions
+from moviesx.services.ops.demo_seed import seed_demo
 
 seed = CommandGroup("seed", help="Synthetic data.")
 commands = [seed]

@@ -8,7 +8,8 @@ import pytest
 
 from moviesx import models
 from moviesx.extensions import db
-from moviesx.services.movielens import clamp_rating, parse_classic_date, split_title
+from moviesx.services.ops.movielens import parse_classic_date, split_title
+from moviesx.services.ops.movielens_import import clamp_rating
 from tests.factories import UserFactory
 
 GENRES = [
