@@ -7,9 +7,9 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from moviesx.clock import utcnow
 from moviesx.extensions import db
 from moviesx.models.base import TimestampMixin
-from moviesx.services.clock import utcnow
 
 PRIVACY_CODES = ("P", "F", "R")
 MAX_MOVIES_PER_LIST = 1000

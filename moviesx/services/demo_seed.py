@@ -17,6 +17,7 @@ from flask import current_app
 from PIL import Image
 from sqlalchemy import select
 
+from moviesx.clock import utcnow
 from moviesx.extensions import db
 from moviesx.models import (
     AWARD_CATEGORIES,
@@ -35,7 +36,6 @@ from moviesx.models import (
     User,
 )
 from moviesx.services.catalog_import import import_document
-from moviesx.services.clock import utcnow
 from moviesx.services.passwords import hash_password
 from moviesx.services.slugify import slugify
 

@@ -8,11 +8,11 @@ from sqlalchemy import Select, and_, delete, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
+from moviesx.clock import utcnow
 from moviesx.extensions import db
 from moviesx.http.errors import error
 from moviesx.models import FriendRequest, Friendship, User
 from moviesx.models.sql import codepoint, contains_folded
-from moviesx.services.clock import utcnow
 
 
 def friend_ids(user_id: int) -> Select:

@@ -13,13 +13,13 @@ from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from moviesx.clock import utcnow
 from moviesx.extensions import db
 from moviesx.http.errors import APIError, error, translate
 from moviesx.http.language import active_language
 from moviesx.models import Genre, Movie, MovieList, MovieListItem, Person, User
 from moviesx.models.lists import MAX_MOVIES_PER_LIST, PRIVACY_CODES
 from moviesx.models.sql import contains_folded
-from moviesx.services.clock import utcnow
 from moviesx.services.friends import are_friends, friend_ids
 from moviesx.services.movie_search import title_matches
 from moviesx.services.recommendations import recommend

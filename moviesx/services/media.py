@@ -22,9 +22,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy.event import listens_for
 from sqlalchemy.orm import Session, SessionTransaction
 
+from moviesx.clock import utcnow
 from moviesx.extensions import db
 from moviesx.http.errors import unavailable
-from moviesx.services.clock import utcnow
 
 log = logging.getLogger("moviesx.media")
 

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from sqlalchemy import bindparam, delete, insert, select, update
 
+from moviesx.clock import utcnow
 from moviesx.extensions import db
 from moviesx.models import INCLUDE_DELETED, Genre, Movie, Rating, User, movie_genres
-from moviesx.services.clock import utcnow
 from moviesx.services.feed_cache import note_bulk_write
 from moviesx.services.slugify import slugify
 
