@@ -15,13 +15,11 @@ from marshmallow import ValidationError, fields, missing, validates_schema
 from moviesx.http.errors import error
 from moviesx.http.params import arg_str
 from moviesx.http.urls import media_url
-from moviesx.models.user import LANGUAGES
+from moviesx.models.user import DEFAULT_USER_PICTURE, LANGUAGES, PASSWORD_MAX
 from moviesx.schemas.base import InputSchema, OutputSchema
 from moviesx.schemas.fields import REQUIRED, Email, Str
 from moviesx.schemas.query import QueryField, QueryText
 from moviesx.services import accounts, media
-from moviesx.services.media import DEFAULT_USER_PICTURE
-from moviesx.services.passwords import PASSWORD_MAX
 
 NAME_MAX = 150
 BIO_MAX = 1000

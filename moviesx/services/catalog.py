@@ -34,7 +34,7 @@ from moviesx.models.sql import contains_folded
 from moviesx.schemas import catalog as schemas
 from moviesx.schemas import staff_catalog as staff_schemas
 from moviesx.services.media import CheckedImage, remove_stored, save_image, timestamp
-from moviesx.services.slugify import slugify
+from moviesx.slugify import slugify
 
 EMPTY_SLUG = "Enter a name that contains at least one letter or number."
 RESERVED_SLUG = "This slug is reserved."

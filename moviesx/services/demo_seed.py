@@ -37,7 +37,7 @@ from moviesx.models import (
 )
 from moviesx.services.catalog_import import import_document
 from moviesx.services.passwords import hash_password
-from moviesx.services.slugify import slugify
+from moviesx.slugify import slugify
 
 LANGS = ("en", "es", "fr", "de")
 

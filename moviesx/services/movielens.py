@@ -21,7 +21,7 @@ from moviesx.clock import utcnow
 from moviesx.extensions import db
 from moviesx.models import INCLUDE_DELETED, Genre, Movie, Rating, User, movie_genres
 from moviesx.services.feed_cache import note_bulk_write
-from moviesx.services.slugify import slugify
+from moviesx.slugify import slugify
 
 _TITLE_YEAR = re.compile(r"\s*\((\d{4})\)\s*$")
 _ANY_YEAR = re.compile(r"\((\d{4})\)")
