@@ -71,8 +71,8 @@ class ScrapeTimeCollector(Collector):
         yield from self._queue()
 
     def _model(self) -> list[Metric]:
+        from moviesx.clock import utcnow
         from moviesx.services import recommender
-        from moviesx.services.clock import utcnow
 
         try:
             version = recommender.stored_version()

@@ -14,6 +14,7 @@ from moviesx.http.hooks import no_store
 from moviesx.schemas.accounts import (
     PASSWORD_RULES_BAD_REQUEST,
     AccountStatusSchema,
+    CheckedBody,
     ForgotPasswordArgs,
     LanguageArgs,
     NewAccountLanguageArgs,
@@ -130,7 +131,7 @@ def logout(data: dict):
 @blp.response(200, SignupResultSchema)
 @blp.alt_response(400, **PASSWORD_RULES_BAD_REQUEST)
 @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
-def signup(data: dict, lang: str):
+def signup(data: CheckedBody, lang: str):
     """Create an account
 
     Anyone. JSON, form or multipart (multipart for the `picture` file). Creates an unverified, not yet boarded

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from moviesx.http.auth import ANY, VERIFIED, authenticated, current_user
 from moviesx.http.blueprint import Blueprint
-from moviesx.schemas.accounts import PASSWORD_RULES_BAD_REQUEST, AccountStatusSchema
+from moviesx.schemas.accounts import PASSWORD_RULES_BAD_REQUEST, AccountStatusSchema, CheckedBody
 from moviesx.schemas.profile import (
     PreferredLanguageInputSchema,
     PreferredLanguageSchema,
@@ -43,7 +43,7 @@ def get_profile():
 @blp.response(200, SelfUserSchema)
 @blp.alt_response(400, **PASSWORD_RULES_BAD_REQUEST)
 @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
-def update_profile(data: dict):
+def update_profile(data: CheckedBody):
     """Change the caller's profile
 
     Any signed-in user, verified or not. JSON, form or multipart (multipart for the `picture` file). Every key is

@@ -12,8 +12,8 @@ import click
 from flask import current_app
 
 from moviesx.cli import CommandGroup
+from moviesx.clock import utcnow
 from moviesx.services import recommender
-from moviesx.services.clock import utcnow
 
 log = logging.getLogger("moviesx.recommender")
 recommender_group = CommandGroup("recommender", help="Train, evaluate and schedule the recommendation model.")

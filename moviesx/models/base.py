@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import DateTime, event, update
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, with_loader_criteria
 
+from moviesx.clock import utcnow
 from moviesx.extensions import db
-from moviesx.services.clock import utcnow
 
 INCLUDE_DELETED = "include_deleted"
 

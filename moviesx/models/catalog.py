@@ -22,6 +22,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from moviesx.extensions import db
 from moviesx.models.base import SoftDeleteMixin
 
+DEFAULT_MOVIE_COVER = "movies/covers/no-movie.png"  # the default images, shown for a row without its own
+DEFAULT_PERSON_IMAGE = "person/default.png"
+DEFAULT_AWARD_ICON = "awards/no-award.png"
+
 
 def _name(length: int) -> String:
     """A name column that sorts by code point on PostgreSQL too."""

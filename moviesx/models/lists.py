@@ -7,12 +7,19 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from moviesx.clock import utcnow
 from moviesx.extensions import db
 from moviesx.models.base import TimestampMixin
-from moviesx.services.clock import utcnow
+from moviesx.slugify import slugify
 
 PRIVACY_CODES = ("P", "F", "R")
 MAX_MOVIES_PER_LIST = 1000
+SLUG_LENGTH = 128
+
+
+def list_slug(name: str) -> str:
+    """The slug of a list name (API.md 6.9), cut to the column's 128 characters."""
+    return slugify(name)[:SLUG_LENGTH]
 
 
 class MovieList(TimestampMixin, db.Model):
@@ -22,7 +29,7 @@ class MovieList(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
     name: Mapped[str] = mapped_column(String(128), nullable=False)
-    slug: Mapped[str] = mapped_column(String(128), nullable=False)
+    slug: Mapped[str] = mapped_column(String(SLUG_LENGTH), nullable=False)
     description: Mapped[str] = mapped_column(String(1000), nullable=False, default="")
     privacity: Mapped[str] = mapped_column(String(1), nullable=False, default="P")
 

@@ -19,9 +19,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
+from moviesx.clock import utcnow
 from moviesx.extensions import db
 from moviesx.models.base import SoftDeleteMixin, TimestampMixin
-from moviesx.services.clock import utcnow
 
 FRIEND_REQUEST_STATUSES = {"P": "Pending", "A": "Accepted", "R": "Rejected"}
 

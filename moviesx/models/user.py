@@ -23,6 +23,8 @@ from moviesx.extensions import db
 from moviesx.models.base import TimestampMixin
 
 LANGUAGES = ("en", "es", "fr", "de")
+PASSWORD_MAX = 128  # checked before every other password rule and before any hashing (API.md 23)
+DEFAULT_USER_PICTURE = "users/default.png"  # shown (under MEDIA_URL) for a user without a picture
 
 user_platforms = Table(
     "user_platforms",

@@ -1,27 +1,29 @@
 """Signup, verification, password-reset and Google bodies, the `lang` parameter and the signup answer (API.md 5.1).
 
-The signup body's account rules (identity, matching passwords) run with its field checks, so a 400 reports every
-failing field at once; the password rules (`{"error": [...]}`, API.md 7.4) follow in the service, only for a
-body without field errors.
+The signup and profile bodies load as a `CheckedBody`: their field errors are not raised while loading, so that
+the service adds its account rules (the picture, identity, matching passwords, slugs: rules that need queries or
+files) and one 400 reports every failing field at once, in body order; the password rules (`{"error": [...]}`,
+API.md 7.4) follow in the service, only for a body without field errors.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from flask import request
-from marshmallow import ValidationError, fields, missing, validates_schema
+from marshmallow import ValidationError, fields, missing
+from marshmallow.schema import SCHEMA
+from werkzeug.datastructures import FileStorage
 
-from moviesx.http.errors import error
+from moviesx.http.errors import FieldErrors, error
 from moviesx.http.params import arg_str
 from moviesx.http.urls import media_url
-from moviesx.models.user import LANGUAGES
+from moviesx.models.user import DEFAULT_USER_PICTURE, LANGUAGES, PASSWORD_MAX
 from moviesx.schemas.base import InputSchema, OutputSchema
 from moviesx.schemas.fields import REQUIRED, Email, Str
 from moviesx.schemas.query import QueryField, QueryText
-from moviesx.services import accounts, media
-from moviesx.services.media import DEFAULT_USER_PICTURE
-from moviesx.services.passwords import PASSWORD_MAX
 
 NAME_MAX = 150
 BIO_MAX = 1000
@@ -32,30 +34,47 @@ ACCESS_EXAMPLE = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZ
 REFRESH_EXAMPLE = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCIsInVzZXJfaWQiOjQyfQ.c2lnbmF0dXJl"
 
 
-class OrderedErrorsSchema(InputSchema):
-    """Field checks and account rules are collected apart; the 400 lists the failing fields in body order."""
+@dataclass(frozen=True)
+class CheckedBody:
+    """A body whose field checks ran: the values that passed them, the failing fields' messages, the body order."""
 
-    def handle_error(self, error: ValidationError, data: Any, **kwargs) -> None:
-        if isinstance(error.messages, dict):
-            error.messages = {name: error.messages[name] for name in self.fields if name in error.messages} | error.messages
+    values: dict[str, Any]
+    errors: dict[str, Any]
+    order: tuple[str, ...]
+
+    def refuse(self, rule_errors: Mapping[str, Any]) -> None:
+        """Raise the one 400 of the field errors and the service's rule errors, in body order, if there is any."""
+        errors = {**self.errors, **rule_errors}
+        if errors:
+            raise FieldErrors({name: errors[name] for name in self.order if name in errors} | errors)
+
+
+class CheckedBodySchema(InputSchema):
+    """Loads a `CheckedBody` instead of raising its field errors: the service adds its rules to them (one 400)."""
+
+    def load(self, data, **kwargs) -> CheckedBody:
+        order = tuple(self.fields)
+        try:
+            return CheckedBody(super().load(data, **kwargs), {}, order)
+        except ValidationError as exc:
+            if not isinstance(exc.messages, dict) or SCHEMA in exc.messages:
+                raise
+            return CheckedBody(exc.valid_data or {}, exc.messages, order)
 
 
 class Picture(fields.Field):
-    """The uploaded image file of a multipart body, checked by the image rules (API.md 7.5): loaded as the checked
-    image, or None without one (an empty file part included). A text value of that name is ignored."""
+    """The uploaded file of a multipart body (the service checks it by the image rules, API.md 7.5), or None
+    without one. A text value of that name is ignored."""
 
     def __init__(self, **kwargs):
         metadata = {"type": "string", "format": "binary", **kwargs.pop("metadata", {})}
         super().__init__(load_only=True, metadata=metadata, **kwargs)
 
-    def deserialize(self, value, attr=None, data=None, **kwargs) -> media.CheckedImage | None:
-        try:
-            return accounts.read_picture(request.files.get(attr or self.name))
-        except media.InvalidImage as exc:
-            raise ValidationError(exc.message) from None
+    def deserialize(self, value, attr=None, data=None, **kwargs) -> FileStorage | None:
+        return request.files.get(attr or self.name)
 
 
-class SignupSchema(OrderedErrorsSchema):
+class SignupSchema(CheckedBodySchema):
     username = Str(
         required=True,
         max_length=NAME_MAX,
@@ -81,12 +100,6 @@ class SignupSchema(OrderedErrorsSchema):
     confirm_password = Str(allow_blank=True, metadata={"format": "password", "description": "When sent, must equal `password`."})
     bio = Str(max_length=BIO_MAX, allow_blank=True, metadata={"example": "I watch one film a day."})
     picture = Picture(metadata={"description": "A JPEG, PNG, GIF or WebP image of at most 5 MB (multipart only)."})
-
-    @validates_schema(skip_on_field_errors=False)
-    def account_rules(self, data: dict[str, Any], **kwargs) -> None:
-        problems = accounts.signup_problems(data)
-        if problems:
-            raise ValidationError(problems)
 
 
 class LanguageQuery(QueryField, fields.String):

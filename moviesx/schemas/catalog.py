@@ -8,10 +8,18 @@ from sqlalchemy.orm import selectinload
 from moviesx.http.errors import translate
 from moviesx.http.language import translated
 from moviesx.http.urls import award_url, media_url, person_url
-from moviesx.models.catalog import AWARD_CATEGORIES, GENDERS, Genre, Movie, Person
+from moviesx.models.catalog import (
+    AWARD_CATEGORIES,
+    DEFAULT_AWARD_ICON,
+    DEFAULT_MOVIE_COVER,
+    DEFAULT_PERSON_IMAGE,
+    GENDERS,
+    Genre,
+    Movie,
+    Person,
+)
 from moviesx.schemas.base import InputSchema, OutputSchema, cursor_of, page_of
 from moviesx.schemas.query import QueryText
-from moviesx.services.media import DEFAULT_AWARD_ICON, DEFAULT_MOVIE_COVER, DEFAULT_PERSON_IMAGE
 
 EXAMPLE_ROOT = "https://moviesx.example"
 URL = {"type": "string", "format": "uri"}

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import ValidationError, fields, pre_load, validates_schema
+from marshmallow import fields, pre_load
 
-from moviesx.http.auth import current_user
 from moviesx.http.urls import person_url
-from moviesx.models import LANGUAGES, Person, Platform
+from moviesx.models import LANGUAGES
 from moviesx.schemas.accounts import (
     BIO_MAX,
     LANGUAGE_NAMES,
@@ -16,33 +15,22 @@ from moviesx.schemas.accounts import (
     PASSWORD_MAX,
     URI,
     USERNAME_PATTERN,
+    CheckedBodySchema,
     LanguageCode,
-    OrderedErrorsSchema,
     Picture,
     picture_url,
 )
 from moviesx.schemas.base import InputSchema, OutputSchema
 from moviesx.schemas.catalog import PlatformSchema
 from moviesx.schemas.fields import Email, Str, StrList
-from moviesx.services import accounts
 
 MAX_PLATFORMS = 100
 MAX_FOLLOWING_PERSONS = 1000
 
 
-class SlugsOf(StrList):
-    """An array of slugs (capped, checked, deduplicated as StrList does) loaded as the `model` rows they name."""
-
-    def __init__(self, model, **kwargs):
-        super().__init__(**kwargs)
-        self.model = model
-
-    def _deserialize(self, value, attr, data, **kwargs) -> list:
-        return accounts.rows_by_slug(self.model, super()._deserialize(value, attr, data, **kwargs))
-
-
-class ProfileUpdateSchema(OrderedErrorsSchema):
-    """Every key optional: absent, null and "" are ignored; otherwise the signup rules apply."""
+class ProfileUpdateSchema(CheckedBodySchema):
+    """Every key optional: absent, null and "" are ignored; otherwise the signup rules apply. The slug arrays load
+    as strings (capped, checked, deduplicated); the service resolves them to the rows they name."""
 
     username = Str(max_length=NAME_MAX, metadata={"pattern": USERNAME_PATTERN, "example": "ada_l"})
     first_name = Str(max_length=NAME_MAX, metadata={"example": "Ada"})
@@ -61,8 +49,7 @@ class ProfileUpdateSchema(OrderedErrorsSchema):
             "description": "The password rules of signup; a new password revokes every earlier token.",
         },
     )
-    platforms = SlugsOf(
-        Platform,
+    platforms = StrList(
         max_items=MAX_PLATFORMS,
         metadata={
             "description": "Platform slugs; replaces the set (`[]` empties it). In multipart, one text field holding "
@@ -71,8 +58,7 @@ class ProfileUpdateSchema(OrderedErrorsSchema):
             "example": ["netflix", "mubi"],
         },
     )
-    following_persons = SlugsOf(
-        Person,
+    following_persons = StrList(
         max_items=MAX_FOLLOWING_PERSONS,
         metadata={
             "description": "Person slugs; replaces the set (`[]` empties it). In multipart, one text field holding "
@@ -86,12 +72,6 @@ class ProfileUpdateSchema(OrderedErrorsSchema):
     @pre_load
     def ignore_empty_values(self, data: dict[str, Any], **kwargs) -> dict[str, Any]:
         return {key: value for key, value in data.items() if value is not None and value != ""}
-
-    @validates_schema(skip_on_field_errors=False)
-    def account_rules(self, data: dict[str, Any], **kwargs) -> None:
-        problems = accounts.profile_problems(current_user(), data)
-        if problems:
-            raise ValidationError(problems)
 
 
 class SelfUserSchema(OutputSchema):

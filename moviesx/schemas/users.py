@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from flask import g, has_request_context
 from marshmallow import fields
 
 from moviesx.http.urls import media_url
-from moviesx.models import FRIEND_REQUEST_STATUSES, User
+from moviesx.models import FRIEND_REQUEST_STATUSES
+from moviesx.models.user import DEFAULT_USER_PICTURE
 from moviesx.schemas.base import InputSchema, OutputSchema, cursor_of, page_of
 from moviesx.schemas.query import QueryFlag, QueryText
-from moviesx.services.friends import seen_by
-from moviesx.services.media import DEFAULT_USER_PICTURE
 
 FRIEND_REQUEST_CODES = ", ".join(f"`{code}` {label.lower()}" for code, label in FRIEND_REQUEST_STATUSES.items())
 
@@ -55,13 +51,6 @@ class UserSchema(OutputSchema):
             "example": "https://moviesx.example/media/users/default.png",
         },
     )
-
-
-def dump_users(users: Sequence[User], viewer_id: int | None = None) -> list[dict]:
-    """Users as seen by `viewer_id` (default: the caller, if any), with a constant number of queries."""
-    if viewer_id is None and has_request_context() and g.get("user") is not None:
-        viewer_id = g.user.id
-    return UserSchema(many=True).dump(seen_by(viewer_id, users))
 
 
 UserPageSchema = page_of(UserSchema)

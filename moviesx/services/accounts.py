@@ -1,8 +1,9 @@
 """Account life cycle (API.md 5.1, 7): signup, verification, password reset, profile edits, language, onboarding.
 
-Bodies arrive loaded by their schemas (moviesx.schemas.accounts, moviesx.schemas.profile), whose account rules
-call `signup_problems` / `profile_problems` here, so every failing field is reported at once. Every write is all
-or nothing: validation first, then one commit; emails are queued only after it.
+Signup and profile bodies arrive as a `CheckedBody` (moviesx.schemas.accounts): the values that passed their field
+checks and the failing fields. The account rules that need files or queries (picture, identity, slugs) run here,
+and `body.refuse` reports them with the field errors in one 400. Every write is all or nothing: validation first,
+then one commit; emails are queued only after it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from werkzeug.datastructures import FileStorage
 
 from moviesx.extensions import db
 from moviesx.http.errors import APIError, FieldErrors, error, translate
-from moviesx.models import User
+from moviesx.models import Person, Platform, User
+from moviesx.schemas.accounts import CheckedBody
 from moviesx.schemas.fields import Str, is_email, is_valid_text
 from moviesx.services import codes, cooldowns, mail, media
 from moviesx.services import users as user_rules
@@ -25,6 +27,7 @@ from moviesx.services.passwords import hash_password, password_problems
 
 PASSWORDS_DO_NOT_MATCH = "Passwords do not match."
 MISSING_OBJECT = "Object with slug '{slug}' does not exist."
+SLUG_FIELDS = {"platforms": Platform, "following_persons": Person}
 IDENTITY_FIELDS = ("username", "email")
 
 
@@ -42,7 +45,7 @@ def password_rules_error(problems: list[str]) -> APIError:
     return APIError(400, {"error": [translate(problem) for problem in problems]})
 
 
-def read_picture(storage: FileStorage | None) -> media.CheckedImage | None:
+def _read_picture(storage: FileStorage | None) -> media.CheckedImage | None:
     """The uploaded `picture` file checked by the image rules; an empty file part means no picture."""
     if storage is None:
         return None
@@ -50,6 +53,16 @@ def read_picture(storage: FileStorage | None) -> media.CheckedImage | None:
     if not data and not storage.filename:
         return None
     return media.check_image(data)
+
+
+def _check_picture(values: dict[str, Any]) -> dict[str, list[str]]:
+    """Replace the uploaded `picture` by the checked image (API.md 7.5); its error when the image rules refuse it."""
+    try:
+        values["picture"] = _read_picture(values.get("picture"))
+    except media.InvalidImage as exc:
+        del values["picture"]
+        return {"picture": [exc.message]}
+    return {}
 
 
 def _save_picture(image: media.CheckedImage | None, username: str) -> str | None:
@@ -82,17 +95,20 @@ def _commit_or_duplicate(values: dict[str, Any], *, exclude_id: int | None, stor
 # ---------------------------------------------------------------- signup and verification
 
 
-def signup_problems(values: Mapping[str, Any]) -> dict[str, list[str]]:
-    """The account rules of a signup body, over the fields whose own checks passed: identity, matching passwords."""
-    errors = _identity_errors(values)
+def _signup_problems(values: dict[str, Any]) -> dict[str, list[str]]:
+    """The account rules of a signup body, over the fields whose own checks passed: picture, identity, matching
+    passwords."""
+    errors = _check_picture(values) | _identity_errors(values)
     if "confirm_password" in values and "password" in values and values["confirm_password"] != values["password"]:
         errors["confirm_password"] = [PASSWORDS_DO_NOT_MATCH]
     return errors
 
 
-def signup(values: Mapping[str, Any], language: str) -> User:
+def signup(body: CheckedBody, language: str) -> User:
     """Create an unverified user from a loaded signup body (SignupSchema), then email a verification code after the
     commit (API.md 5.1); only a body without field errors reaches the password rules."""
+    values = dict(body.values)
+    body.refuse(_signup_problems(values))
     problems = password_problems(values["password"], username=values["username"], email=values["email"])
     if problems:
         raise password_rules_error(problems)
@@ -201,25 +217,34 @@ def reset_password(body: Mapping[str, Any]) -> None:
 # ---------------------------------------------------------------- profile
 
 
-def rows_by_slug(model, slugs: list[str]) -> list:
-    """The `model` rows named by `slugs`, in that order; the first slug that names none fails (API.md 5.1)."""
-    if not slugs:
-        return []
-    found = {row.slug: row for row in db.session.scalars(select(model).where(model.slug.in_(slugs)))}
-    for slug in slugs:
-        if slug not in found:
-            raise ValidationError(translate(MISSING_OBJECT, slug=slug))
-    return [found[slug] for slug in slugs]
+def _rows_by_slug(values: dict[str, Any]) -> dict[str, list[str]]:
+    """Replace each slug array by the rows it names, in its order; the first slug that names none is its field's
+    error (API.md 5.1)."""
+    errors = {}
+    for name, model in SLUG_FIELDS.items():
+        slugs = values.get(name)
+        if slugs is None:
+            continue
+        found = {row.slug: row for row in db.session.scalars(select(model).where(model.slug.in_(slugs)))} if slugs else {}
+        missing = next((slug for slug in slugs if slug not in found), None)
+        if missing is None:
+            values[name] = [found[slug] for slug in slugs]
+        else:
+            errors[name] = [translate(MISSING_OBJECT, slug=missing)]
+    return errors
 
 
-def profile_problems(user: User, values: Mapping[str, Any]) -> dict[str, list[str]]:
-    """The account rules of a profile edit, over the fields whose own checks passed: the identity of the result."""
-    return _identity_errors(values, exclude_id=user.id)
+def _profile_problems(user: User, values: dict[str, Any]) -> dict[str, list[str]]:
+    """The account rules of a profile edit, over the fields whose own checks passed: picture, the identity of the
+    result, slugs."""
+    return _check_picture(values) | _identity_errors(values, exclude_id=user.id) | _rows_by_slug(values)
 
 
-def update_profile(user: User, values: Mapping[str, Any]) -> User:
+def update_profile(user: User, body: CheckedBody) -> User:
     """Apply a loaded partial profile edit (ProfileUpdateSchema) in one transaction; notices go to the previous
     address. Only a body without field errors reaches the password rules (against the resulting identity)."""
+    values = dict(body.values)
+    body.refuse(_profile_problems(user, values))
     new_username = values.get("username", user.username)
     new_email = values.get("email", user.email)
     if "password" in values:

@@ -18,10 +18,10 @@ from datetime import datetime, time, timedelta
 from flask import current_app
 from sqlalchemy import delete, func, select, update
 
+from moviesx.clock import utcnow
 from moviesx.extensions import db
 from moviesx.models import AddressCodeEvent, CodeFailure, OneTimeCode, User
 from moviesx.schemas.fields import is_valid_text
-from moviesx.services.clock import utcnow
 
 VERIFICATION = "verification"
 RESET = "reset"

@@ -15,9 +15,9 @@ from contextlib import contextmanager
 
 from flask import current_app
 
+from moviesx.clock import to_timestamp, utcnow
 from moviesx.extensions import cache
 from moviesx.http.errors import unavailable
-from moviesx.services.clock import to_timestamp, utcnow
 
 log = logging.getLogger("moviesx.cooldowns")
 

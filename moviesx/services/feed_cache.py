@@ -41,12 +41,12 @@ from sqlalchemy import inspect, select
 from sqlalchemy.event import listens_for
 from sqlalchemy.orm import ORMExecuteState, Session
 
+from moviesx.clock import today, utcnow
 from moviesx.extensions import cache, db
 from moviesx.http.language import active_language, set_language
 from moviesx.metrics import FEED_CACHE
 from moviesx.models import Friendship, User
 from moviesx.services import recommender
-from moviesx.services.clock import today, utcnow
 from moviesx.services.outages import RETRY_SECONDS, Outage, outage
 from moviesx.services.recommendations import AGGREGATE_LIFETIME, FEED_SIZE, movies_in_order, rank
 from moviesx.services.tokens import issued_before

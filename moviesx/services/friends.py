@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from flask import g, has_request_context
 from sqlalchemy import Select, and_, delete, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
+from moviesx.clock import utcnow
 from moviesx.extensions import db
 from moviesx.http.errors import error
 from moviesx.models import FriendRequest, Friendship, User
 from moviesx.models.sql import codepoint, contains_folded
-from moviesx.services.clock import utcnow
+from moviesx.schemas.users import UserSchema
 
 
 def friend_ids(user_id: int) -> Select:
@@ -68,6 +70,13 @@ def seen_by(viewer_id: int | None, users: Sequence[User]) -> Sequence[User]:
     for user in users:
         user.friendship = friendships.get(user.id)
     return users
+
+
+def dump_users(users: Sequence[User], viewer_id: int | None = None) -> list[dict]:
+    """Users as seen by `viewer_id` (default: the caller, if any), with a constant number of queries."""
+    if viewer_id is None and has_request_context() and g.get("user") is not None:
+        viewer_id = g.user.id
+    return UserSchema(many=True).dump(seen_by(viewer_id, users))
 
 
 # --- Friend requests (API.md 6.1) -------------------------------------------------------------

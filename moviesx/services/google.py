@@ -16,13 +16,13 @@ from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from moviesx.clock import utcnow
 from moviesx.extensions import db
 from moviesx.http.errors import error
 from moviesx.models import LANGUAGES, User
 from moviesx.schemas.fields import is_email, is_valid_text
 from moviesx.services import media
 from moviesx.services import users as user_rules
-from moviesx.services.clock import utcnow
 
 log = logging.getLogger("moviesx.google")
 PROVIDER_TIMEOUT = 10

@@ -13,33 +13,26 @@ from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from moviesx.clock import utcnow
 from moviesx.extensions import db
 from moviesx.http.errors import APIError, error, translate
 from moviesx.http.language import active_language
 from moviesx.models import Genre, Movie, MovieList, MovieListItem, Person, User
-from moviesx.models.lists import MAX_MOVIES_PER_LIST, PRIVACY_CODES
+from moviesx.models.lists import MAX_MOVIES_PER_LIST, PRIVACY_CODES, list_slug
 from moviesx.models.sql import contains_folded
-from moviesx.services.clock import utcnow
 from moviesx.services.friends import are_friends, friend_ids
 from moviesx.services.movie_search import title_matches
 from moviesx.services.recommendations import recommend
-from moviesx.services.slugify import slugify
 
 NOT_VISIBLE = "This movies list doesn't exist or you're not allowed to see it"
 DUPLICATE_NAME = "A movie list with this name already exists."
 LIST_FULL = "A list can hold at most 1000 movies"
 INTELLIGENT_SIZE = 50
-SLUG_LENGTH = 128
 
 
 def not_visible(status: int = 404) -> APIError:
     """The privacy error `L`: 404 for a missing or invisible list, 403 for a visible list of someone else."""
     return error(status, NOT_VISIBLE)
-
-
-def list_slug(name: str) -> str:
-    """The slug of a list name (API.md 6.9), cut to the column's 128 characters."""
-    return slugify(name)[:SLUG_LENGTH]
 
 
 # --- Privacy -----------------------------------------------------------------------------------

@@ -18,8 +18,8 @@ from urllib.parse import quote
 
 from flask import current_app, render_template
 
+from moviesx.clock import utcnow
 from moviesx.models.user import LANGUAGES
-from moviesx.services.clock import utcnow
 
 log = logging.getLogger("moviesx.mail")
 SMTP_TIMEOUT = 30

@@ -22,9 +22,11 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy.event import listens_for
 from sqlalchemy.orm import Session, SessionTransaction
 
+from moviesx.clock import utcnow
 from moviesx.extensions import db
 from moviesx.http.errors import unavailable
-from moviesx.services.clock import utcnow
+from moviesx.models.catalog import DEFAULT_AWARD_ICON, DEFAULT_MOVIE_COVER, DEFAULT_PERSON_IMAGE
+from moviesx.models.user import DEFAULT_USER_PICTURE
 
 log = logging.getLogger("moviesx.media")
 
@@ -37,10 +39,6 @@ CONTENT_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", 
 INVALID_IMAGE = "Upload a valid image. The file you uploaded was either not an image or a corrupted image."
 TOO_LARGE = "The image must not exceed 5 MB."
 
-DEFAULT_USER_PICTURE = "users/default.png"
-DEFAULT_MOVIE_COVER = "movies/covers/no-movie.png"
-DEFAULT_PERSON_IMAGE = "person/default.png"
-DEFAULT_AWARD_ICON = "awards/no-award.png"
 _DEFAULTS = {
     DEFAULT_USER_PICTURE: "user.png",
     DEFAULT_MOVIE_COVER: "movie-cover.png",

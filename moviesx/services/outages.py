@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 
-from moviesx.services.clock import utcnow
+from moviesx.clock import utcnow
 
 RETRY_SECONDS = 1
 

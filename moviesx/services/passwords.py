@@ -11,10 +11,10 @@ from importlib import resources
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from moviesx.models.user import PASSWORD_MAX
 from moviesx.schemas.fields import max_length_message
 
 MIN_LENGTH = 10
-PASSWORD_MAX = 128  # checked before every other password rule and before any hashing (API.md 23)
 SIMILARITY = 0.7
 DEFAULT_METHOD = "scrypt"
 # A real hash of a random password: unknown usernames cost the same work as known ones.

@@ -5,11 +5,11 @@ from __future__ import annotations
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from moviesx.clock import utcnow
 from moviesx.extensions import db
 from moviesx.http.errors import error
 from moviesx.http.lookup import get_or_404
 from moviesx.models import EMOJIS, Comment, Reaction, Review, User
-from moviesx.services.clock import utcnow
 
 
 def _target(target: Review | Comment):

@@ -18,6 +18,7 @@ from sqlalchemy import BigInteger, and_, any_, bindparam, exists, false, func, l
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import InterfaceError, OperationalError
 
+from moviesx.clock import today, utcnow
 from moviesx.extensions import cache, db
 from moviesx.models import (
     INCLUDE_DELETED,
@@ -36,7 +37,6 @@ from moviesx.models import (
     movie_platforms,
     user_platforms,
 )
-from moviesx.services.clock import today, utcnow
 from moviesx.services.friends import friend_ids as friends_of
 from moviesx.services.outages import outage
 from moviesx.services.recommender import CACHE_ERRORS, model_ranking

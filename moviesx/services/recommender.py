@@ -21,9 +21,9 @@ from redis.exceptions import RedisError
 from scipy.sparse import csr_matrix
 from sqlalchemy import select
 
+from moviesx.clock import utcnow
 from moviesx.extensions import cache, db
 from moviesx.models import Movie, Rating, User
-from moviesx.services.clock import utcnow
 from moviesx.services.outages import outage
 
 log = logging.getLogger("moviesx.recommender")

@@ -6,11 +6,11 @@ from sqlalchemy import Select, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from moviesx.clock import utcnow
 from moviesx.extensions import db
 from moviesx.http.errors import APIError, error, translate
 from moviesx.http.lookup import get_or_404
 from moviesx.models import Comment, Movie, Reaction, Review, User
-from moviesx.services.clock import utcnow
 
 ONE_REVIEW = "Each user can only have one active review per movie."
 

@@ -11,10 +11,10 @@ from flask import current_app
 from flask_jwt_extended import create_access_token, create_refresh_token
 from sqlalchemy.exc import IntegrityError
 
+from moviesx.clock import to_timestamp, utcnow
 from moviesx.extensions import db
 from moviesx.models import RevokedToken, User
 from moviesx.schemas.fields import is_valid_text
-from moviesx.services.clock import to_timestamp, utcnow
 
 _CLAIM_TYPES = {
     "token_type": str,

@@ -18,8 +18,8 @@ from typing import Protocol
 
 from flask import current_app
 
+from moviesx.clock import today
 from moviesx.extensions import cache
-from moviesx.services.clock import today
 from moviesx.services.cooldowns import cache_required
 
 log = logging.getLogger("moviesx.translator")

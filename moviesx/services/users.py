@@ -6,10 +6,10 @@ import re
 
 from sqlalchemy import false, func, or_, select
 
+from moviesx.clock import utcnow
 from moviesx.extensions import db
 from moviesx.models import User
 from moviesx.schemas.fields import is_email
-from moviesx.services.clock import utcnow
 from moviesx.services.passwords import hash_password
 
 USERNAME_PATTERN = re.compile(r"[A-Za-z0-9_]+\Z")  # \Z: "$" would accept a trailing newline

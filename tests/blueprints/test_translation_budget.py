@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from moviesx.clock import today
 from moviesx.extensions import cache, db
-from moviesx.services.clock import today
 from moviesx.services.translator import BUDGET_SECONDS
 from tests.factories import ReviewFactory, UserFactory
 from tests.support.backends import stopped_redis_url

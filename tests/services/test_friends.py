@@ -6,8 +6,7 @@ import pytest
 
 from moviesx.extensions import db
 from moviesx.models import FriendRequest
-from moviesx.schemas.users import dump_users
-from moviesx.services.friends import are_friends, friend_ids, friendship_map, request_between
+from moviesx.services.friends import are_friends, dump_users, friend_ids, friendship_map, request_between
 from tests.factories import UserFactory, make_friends
 
 

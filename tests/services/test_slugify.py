@@ -2,7 +2,7 @@
 
 import pytest
 
-from moviesx.services.slugify import slugify
+from moviesx.slugify import slugify
 
 
 @pytest.mark.parametrize(

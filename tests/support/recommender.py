@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from moviesx.clock import today
 from moviesx.extensions import db
 from moviesx.models import Movie, Rating, UnseenMark, movie_actors, movie_awards, movie_genres, movie_platforms
-from moviesx.services.clock import today
 from tests.factories import MovieFactory
 
 

@@ -15,7 +15,7 @@ from moviesx.extensions import db
 from moviesx.models import INCLUDE_DELETED
 from moviesx.services.catalog.kinds import Kind
 from moviesx.services.catalog.lookups import resolve_slugs
-from moviesx.services.slugify import slugify
+from moviesx.slugify import slugify
 
 EMPTY_SLUG = "Enter a name that contains at least one letter or number."
 RESERVED_SLUG = "This slug is reserved."

@@ -21,7 +21,7 @@ from moviesx.http.errors import first_messages
 from moviesx.models import LANGUAGES, Movie
 from moviesx.services import catalog
 from moviesx.services.media import MAX_IMAGE_BYTES, CheckedImage, InvalidImage, check_image, sha256_of_stored
-from moviesx.services.slugify import slugify
+from moviesx.slugify import slugify
 
 ORDER = ("genres", "platforms", "awards", "persons", "movies")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")

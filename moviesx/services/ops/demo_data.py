@@ -15,7 +15,7 @@ from pathlib import Path
 from PIL import Image
 
 from moviesx.models import AWARD_CATEGORIES
-from moviesx.services.slugify import slugify
+from moviesx.slugify import slugify
 
 LANGS = ("en", "es", "fr", "de")
 

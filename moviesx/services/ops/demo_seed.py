@@ -14,6 +14,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
+from moviesx.clock import utcnow
 from moviesx.extensions import db
 from moviesx.models import (
     EMOJIS,
@@ -30,7 +31,6 @@ from moviesx.models import (
     Review,
     User,
 )
-from moviesx.services.clock import utcnow
 from moviesx.services.ops.catalog_import import import_document
 from moviesx.services.ops.demo_data import (
     COMMENTS,
@@ -44,7 +44,7 @@ from moviesx.services.ops.demo_data import (
     build_catalogue,
 )
 from moviesx.services.passwords import hash_password
-from moviesx.services.slugify import slugify
+from moviesx.slugify import slugify
 
 
 @dataclass

@@ -13,12 +13,12 @@ from datetime import UTC, datetime
 
 from sqlalchemy import bindparam, delete, insert, select, update
 
+from moviesx.clock import utcnow
 from moviesx.extensions import db
 from moviesx.models import INCLUDE_DELETED, Genre, Movie, Rating, User, movie_genres
-from moviesx.services.clock import utcnow
 from moviesx.services.feed_cache import note_bulk_write
 from moviesx.services.ops.movielens import Dataset, MLMovie, MLRating
-from moviesx.services.slugify import slugify
+from moviesx.slugify import slugify
 
 BATCH = 5000
 
