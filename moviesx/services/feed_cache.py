@@ -47,6 +47,7 @@ from moviesx.metrics import FEED_CACHE
 from moviesx.models import Friendship, User
 from moviesx.services import recommender
 from moviesx.services.clock import today, utcnow
+from moviesx.services.jobs import enqueue
 from moviesx.services.outages import RETRY_SECONDS, Outage, outage
 from moviesx.services.recommendations import AGGREGATE_LIFETIME, FEED_SIZE, movies_in_order, rank
 from moviesx.services.tokens import issued_before
@@ -182,10 +183,7 @@ def warm_later(user: User) -> None:
     """After the user's own rating or unseen change: compute their feed in the background (RQ, or inline after the
     response), so that going back to the feed right after it finds it ready instead of computing it."""
     if current_app.config["FEED_CACHE_SECONDS"] > 0 and has_request_context():
-        from moviesx.tasks.feed import warm_feed
-        from moviesx.tasks.queue import enqueue
-
-        enqueue(warm_feed, user.id, request.host_url, retry=False)
+        enqueue("moviesx.tasks.feed.warm_feed", user.id, request.host_url, retry=False)
 
 
 def warm(user_id: int, host_url: str) -> None:

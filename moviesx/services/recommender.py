@@ -24,6 +24,7 @@ from sqlalchemy import select
 from moviesx.extensions import cache, db
 from moviesx.models import Movie, Rating, User
 from moviesx.services.clock import utcnow
+from moviesx.services.jobs import enqueue
 from moviesx.services.outages import outage
 
 log = logging.getLogger("moviesx.recommender")
@@ -32,6 +33,7 @@ CACHE_ERRORS = (RedisError, OSError)  # the cache (Redis, or the filesystem cach
 MODEL_KEY = "recommender:model"
 VERSION_KEY = "recommender:version"
 CHANGES_KEY = "recommender:rating-changes"
+RETRAIN_JOB = "moviesx.tasks.recommender.retrain_model"
 RANDOM_STATE = 42
 # Confidence of a rating: 1-2 stars carry no positive signal; 3, 4, 5 stars weigh 1, 2, 3 (times alpha).
 POSITIVE_FROM = 3
@@ -266,7 +268,4 @@ def note_rating_change() -> None:
         return
     counter_state.answered()
     if changes and changes % threshold == 0:
-        from moviesx.tasks.queue import enqueue
-        from moviesx.tasks.recommender import retrain_model
-
-        enqueue(retrain_model)
+        enqueue(RETRAIN_JOB)
