@@ -58,7 +58,7 @@ def register_extensions(app: Flask) -> None:
     from moviesx import models  # noqa: F401 - every model must be known to Alembic and the mapper
     from moviesx.extensions import api, babel, cache, cors, db, jwt, limiter, migrate
     from moviesx.http.language import active_language
-    from moviesx.services import feed_cache  # noqa: F401 - its session listeners invalidate cached feeds
+    from moviesx.services.feed import invalidation  # noqa: F401 - its session listeners invalidate cached feeds
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", _migrations_dir())), render_as_batch=True)

@@ -20,7 +20,7 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from moviesx.extensions import db
 from moviesx.models import INCLUDE_DELETED, Genre, Movie, Rating, User, movie_genres
 from moviesx.services.clock import utcnow
-from moviesx.services.feed_cache import note_bulk_write
+from moviesx.services.feed.invalidation import note_bulk_write
 from moviesx.services.slugify import slugify
 
 _TITLE_YEAR = re.compile(r"\s*\((\d{4})\)\s*$")

@@ -10,7 +10,7 @@ from moviesx.extensions import db
 from moviesx.http.errors import error
 from moviesx.models import Movie, MovieList, MovieListItem, Rating, UnseenMark, User
 from moviesx.services.clock import utcnow
-from moviesx.services.feed_cache import warm_later
+from moviesx.services.feed.cache import warm_later
 from moviesx.services.friends import friend_ids
 from moviesx.services.recommender import note_rating_change
 

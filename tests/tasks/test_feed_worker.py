@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from moviesx.services import feed_cache
+from moviesx.services.feed import cache as feed_cache
 from moviesx.services.jobs import queue
 from tests.factories import UserFactory
 from tests.support.recommender import movie
