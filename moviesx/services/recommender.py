@@ -16,7 +16,7 @@ from itertools import chain
 from typing import Any
 
 import numpy as np
-from flask import current_app
+from flask import Flask, current_app
 from redis.exceptions import RedisError
 from scipy.sparse import csr_matrix
 from sqlalchemy import select
@@ -255,8 +255,9 @@ def model_ranking(user_id: int, count: int) -> list[int] | None:
     return model.ranking(user_id, count)
 
 
-def note_rating_change() -> None:
-    """Call after committing a new or changed rating: every RECOMMENDER_RETRAIN_AFTER changes enqueue a retrain."""
+def note_rating_change(_sender: Flask | None = None, **_: Any) -> None:
+    """Receiver of `rating_changed` (a committed new or changed rating): every RECOMMENDER_RETRAIN_AFTER changes
+    enqueue a retrain."""
     threshold = current_app.config.get("RECOMMENDER_RETRAIN_AFTER", 0)
     if threshold <= 0:
         return

@@ -18,8 +18,9 @@ from __future__ import annotations
 import zlib
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from flask import current_app, g, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
 
 from moviesx.extensions import cache, db
 from moviesx.http.language import active_language, set_language
@@ -104,9 +105,10 @@ def _serve(user: User) -> tuple[bytes, str]:
     return body, MISS
 
 
-def warm_later(user: User) -> None:
-    """After the user's own rating or unseen change: compute their feed in the background (RQ, or inline after the
-    response), so that going back to the feed right after it finds it ready instead of computing it."""
+def warm_later(_sender: Flask, *, user: User, **_: Any) -> None:
+    """Receiver of `rating_changed` and `unseen_changed`: compute the user's feed in the background (RQ, or inline
+    after the response), so that going back to the feed right after their change finds it ready instead of computing
+    it."""
     if current_app.config["FEED_CACHE_SECONDS"] > 0 and has_request_context():
         enqueue("moviesx.tasks.feed.warm_feed", user.id, request.host_url, retry=False)
 
