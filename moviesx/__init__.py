@@ -16,6 +16,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     configure_logging(app)
     configure_http(app)
     register_extensions(app)
+    connect_signals(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_request_hooks(app)
@@ -58,7 +59,7 @@ def register_extensions(app: Flask) -> None:
     from moviesx import models  # noqa: F401 - every model must be known to Alembic and the mapper
     from moviesx.extensions import api, babel, cache, cors, db, jwt, limiter, migrate
     from moviesx.http.language import active_language
-    from moviesx.services import feed_cache  # noqa: F401 - its session listeners invalidate cached feeds
+    from moviesx.services.feed import invalidation  # noqa: F401 - its session listeners invalidate cached feeds
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", _migrations_dir())), render_as_batch=True)
@@ -80,6 +81,18 @@ def register_extensions(app: Flask) -> None:
     )
     api.init_app(app, spec_kwargs={"servers": [{"url": "/"}]})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
+
+
+def connect_signals(app: Flask) -> None:
+    """What follows a domain event in this app: a rating or unseen mark warms the user's feed; a rating also counts
+    toward a retrain. Connected per app, so that nothing fires for an app this factory did not build."""
+    from moviesx.services.feed.cache import warm_later
+    from moviesx.services.recommender import note_rating_change
+    from moviesx.signals import rating_changed, unseen_changed
+
+    rating_changed.connect(note_rating_change, sender=app)
+    rating_changed.connect(warm_later, sender=app)
+    unseen_changed.connect(warm_later, sender=app)
 
 
 def _migrations_dir():

@@ -107,7 +107,7 @@ class ScrapeTimeCollector(Collector):
     def _queue(self) -> list[Metric]:
         if not self.app.config.get("REDIS_URL"):
             return []
-        from moviesx.tasks.queue import QUEUE_NAME, queue
+        from moviesx.services.jobs import QUEUE_NAME, queue
 
         try:
             jobs = queue(QUEUE_NAME)

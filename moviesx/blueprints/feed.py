@@ -11,7 +11,7 @@ from moviesx.http.auth import VERIFIED, access_claims, authenticated, current_us
 from moviesx.http.blueprint import Blueprint
 from moviesx.http.throttle import throttle
 from moviesx.schemas.catalog import MovieSchema
-from moviesx.services.feed_cache import cached_body, feed_body
+from moviesx.services.feed.cache import cached_body, feed_body
 
 blp = Blueprint(
     "feed",

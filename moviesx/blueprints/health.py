@@ -71,7 +71,7 @@ def migration_heads(directory: str) -> frozenset[str]:
 def _check_redis() -> str:
     if not current_app.config.get("REDIS_URL"):
         return "not configured"
-    from moviesx.tasks.queue import redis_connection
+    from moviesx.services.jobs import redis_connection
 
     try:
         redis_connection().ping()

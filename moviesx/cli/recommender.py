@@ -67,11 +67,12 @@ def next_run(now: datetime, at: time) -> datetime:
 
 def trigger_retrain() -> str:
     """Enqueue a retrain on the `default` queue, or retrain in this process when REDIS_URL is unset."""
-    from moviesx.tasks.queue import enqueue
+    from moviesx.services.jobs import enqueue
+    from moviesx.services.recommender import RETRAIN_JOB
     from moviesx.tasks.recommender import retrain_model
 
     if current_app.config.get("REDIS_URL"):
-        enqueue(retrain_model)
+        enqueue(RETRAIN_JOB)
         return "Retrain enqueued"
     return retrain_model()
 

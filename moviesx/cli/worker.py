@@ -13,7 +13,7 @@ from rq.scheduler import run as run_scheduler
 from rq.scripts import release_lock
 
 from moviesx.cli import CommandGroup
-from moviesx.tasks.queue import QUEUE_NAME, redis_connection
+from moviesx.services.jobs import QUEUE_NAME, redis_connection
 
 rq_group = CommandGroup("rq", help="Background job worker.")
 commands = [rq_group]

@@ -121,6 +121,6 @@ def register_hooks(app: Flask) -> None:
 
 
 def register_job_hook(app: Flask) -> None:
-    from moviesx.tasks.queue import run_deferred_jobs
+    from moviesx.services.jobs import run_deferred_jobs
 
     app.after_request(run_deferred_jobs)

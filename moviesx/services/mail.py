@@ -20,6 +20,7 @@ from flask import current_app, render_template
 
 from moviesx.clock import utcnow
 from moviesx.models.user import LANGUAGES
+from moviesx.services.jobs import enqueue
 
 log = logging.getLogger("moviesx.mail")
 SMTP_TIMEOUT = 30
@@ -140,10 +141,8 @@ def send_change_notice(to: str, username: str, language: str, changes: list[str]
     send(CHANGE_NOTICE, to, language, username=username, what=what, changed_at=changed_at)
 
 
-def _enqueue(job, *args) -> None:
+def _enqueue(job: str, *args) -> None:
     """Hand an email to the job queue; a queue failure is logged and never changes the response."""
-    from moviesx.tasks.queue import enqueue
-
     try:
         enqueue(job, *args)
     except Exception:  # noqa: BLE001 - the account change is committed; the mail must not turn it into a 500
@@ -151,19 +150,15 @@ def _enqueue(job, *args) -> None:
 
 
 def queue_verification(user, code: str) -> None:
-    from moviesx.tasks.mail import send_verification_email
-
-    _enqueue(send_verification_email, user.email, user.username, user.preferred_language, code)
+    _enqueue("moviesx.tasks.mail.send_verification_email", user.email, user.username, user.preferred_language, code)
 
 
 def queue_reset(user, code: str) -> None:
-    from moviesx.tasks.mail import send_reset_email
-
-    _enqueue(send_reset_email, user.email, user.username, user.preferred_language, code)
+    _enqueue("moviesx.tasks.mail.send_reset_email", user.email, user.username, user.preferred_language, code)
 
 
 def queue_change_notice(previous_email: str, user, changes: list[str]) -> None:
-    from moviesx.tasks.mail import send_change_notice_email
-
     changed_at = utcnow().strftime("%Y-%m-%d %H:%M UTC")
-    _enqueue(send_change_notice_email, previous_email, user.username, user.preferred_language, changes, changed_at)
+    _enqueue(
+        "moviesx.tasks.mail.send_change_notice_email", previous_email, user.username, user.preferred_language, changes, changed_at
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from sqlalchemy import Select, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -10,9 +11,8 @@ from moviesx.clock import utcnow
 from moviesx.extensions import db
 from moviesx.http.errors import error
 from moviesx.models import Movie, MovieList, MovieListItem, Rating, UnseenMark, User
-from moviesx.services.feed_cache import warm_later
 from moviesx.services.friends import friend_ids
-from moviesx.services.recommender import note_rating_change
+from moviesx.signals import rating_changed, unseen_changed
 
 
 def rating_of(user: User, movie: Movie) -> Rating:
@@ -34,8 +34,7 @@ def rate(user: User, movie: Movie, value: int) -> Rating:
     except IntegrityError:
         db.session.rollback()
         raise error(400, "You have already rated this movie") from None
-    note_rating_change()
-    warm_later(user)
+    rating_changed.send(current_app._get_current_object(), user=user, rating=rating)
     return rating
 
 
@@ -44,8 +43,7 @@ def change_rating(user: User, movie: Movie, value: int) -> Rating:
     rating.rating = value
     rating.updated_at = utcnow()
     db.session.commit()
-    note_rating_change()
-    warm_later(user)
+    rating_changed.send(current_app._get_current_object(), user=user, rating=rating)
     return rating
 
 
@@ -58,7 +56,7 @@ def mark_unseen(user: User, movie: Movie) -> None:
     except IntegrityError:
         db.session.rollback()
         raise error(400, "Movie already marked as unseen") from None
-    warm_later(user)
+    unseen_changed.send(current_app._get_current_object(), user=user)
 
 
 def unmark_unseen(user: User, movie: Movie) -> None:
@@ -71,7 +69,7 @@ def unmark_unseen(user: User, movie: Movie) -> None:
         db.session.rollback()
         raise error(400, "Movie not marked as unseen")
     db.session.commit()
-    warm_later(user)
+    unseen_changed.send(current_app._get_current_object(), user=user)
 
 
 def friends_ratings(user: User, movie: Movie) -> Select:

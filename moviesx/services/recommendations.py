@@ -3,7 +3,7 @@
 `recommend()` runs a small constant number of SQL queries whatever the size of the catalogue: one count of the
 exclusions (model path only), one query that returns every candidate with its filters applied and its boosts computed,
 the rating aggregate (fallback path only, shared and cached for 60 s) and, when needed, one padding query. The home
-feed caches its answer per user (`feed_cache`); this module computes it.
+feed caches its answer per user (`services.feed`); this module computes it.
 """
 
 from __future__ import annotations

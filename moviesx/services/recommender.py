@@ -16,7 +16,7 @@ from itertools import chain
 from typing import Any
 
 import numpy as np
-from flask import current_app
+from flask import Flask, current_app
 from redis.exceptions import RedisError
 from scipy.sparse import csr_matrix
 from sqlalchemy import select
@@ -24,6 +24,7 @@ from sqlalchemy import select
 from moviesx.clock import utcnow
 from moviesx.extensions import cache, db
 from moviesx.models import Movie, Rating, User
+from moviesx.services.jobs import enqueue
 from moviesx.services.outages import outage
 
 log = logging.getLogger("moviesx.recommender")
@@ -32,6 +33,7 @@ CACHE_ERRORS = (RedisError, OSError)  # the cache (Redis, or the filesystem cach
 MODEL_KEY = "recommender:model"
 VERSION_KEY = "recommender:version"
 CHANGES_KEY = "recommender:rating-changes"
+RETRAIN_JOB = "moviesx.tasks.recommender.retrain_model"
 RANDOM_STATE = 42
 # Confidence of a rating: 1-2 stars carry no positive signal; 3, 4, 5 stars weigh 1, 2, 3 (times alpha).
 POSITIVE_FROM = 3
@@ -253,8 +255,9 @@ def model_ranking(user_id: int, count: int) -> list[int] | None:
     return model.ranking(user_id, count)
 
 
-def note_rating_change() -> None:
-    """Call after committing a new or changed rating: every RECOMMENDER_RETRAIN_AFTER changes enqueue a retrain."""
+def note_rating_change(_sender: Flask | None = None, **_: Any) -> None:
+    """Receiver of `rating_changed` (a committed new or changed rating): every RECOMMENDER_RETRAIN_AFTER changes
+    enqueue a retrain."""
     threshold = current_app.config.get("RECOMMENDER_RETRAIN_AFTER", 0)
     if threshold <= 0:
         return
@@ -266,7 +269,4 @@ def note_rating_change() -> None:
         return
     counter_state.answered()
     if changes and changes % threshold == 0:
-        from moviesx.tasks.queue import enqueue
-        from moviesx.tasks.recommender import retrain_model
-
-        enqueue(retrain_model)
+        enqueue(RETRAIN_JOB)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from moviesx.services import feed_cache
-from moviesx.tasks.queue import job
+from moviesx.services.feed import cache
+from moviesx.tasks import job
 
 
 @job
 def warm_feed(user_id: int, host_url: str) -> None:
-    feed_cache.warm(user_id, host_url)
+    cache.warm(user_id, host_url)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from moviesx.services import mail
-from moviesx.tasks.queue import job
+from moviesx.tasks import job
 
 
 @job

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from moviesx.services import recommender
-from moviesx.tasks.queue import job
+from moviesx.tasks import job
 
 log = logging.getLogger("moviesx.tasks")
 

@@ -12,7 +12,9 @@ from sqlalchemy import delete
 
 from moviesx.extensions import cache, db
 from moviesx.models import Movie, MovieTranslation, UnseenMark
-from moviesx.services import feed_cache, recommender
+from moviesx.services import recommender
+from moviesx.services.feed import cache as feed_cache
+from moviesx.services.feed import tokens
 from tests.factories import AwardFactory, GenreFactory, PlatformFactory, UserFactory, link_movie, make_friends
 from tests.support import outages
 from tests.support.backends import redis_url, stopped_redis_url
@@ -434,20 +436,20 @@ def test_an_invalidation_racing_a_reader_logs_nothing(redis_app_config, app, log
     """A reader recreating a token right after an invalidation is not a failure (and the invalidation happened)."""
     records = log_of("moviesx.feed")
     user = UserFactory()
-    key = feed_cache.USER_TOKEN_KEY.format(user.id)
-    first = feed_cache._new_token(key)
+    key = tokens.USER_TOKEN_KEY.format(user.id)
+    first = tokens.new_token(key)
     stop = threading.Event()
 
     def reader():
         with app.app_context():
             while not stop.is_set():
-                feed_cache._new_token(key)
+                tokens.new_token(key)
 
     thread = threading.Thread(target=reader)
     thread.start()
     try:
         for _ in range(300):
-            feed_cache.invalidate(users={user.id})
+            tokens.invalidate(users={user.id})
     finally:
         stop.set()
         thread.join()

@@ -7,7 +7,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from rq import SimpleWorker
 
 from moviesx.services import recommender
-from moviesx.tasks.queue import queue, redis_connection
+from moviesx.services.jobs import queue, redis_connection
 from tests.factories import UserFactory
 from tests.support.backends import stopped_redis_url
 from tests.support.recommender import movie, rate_many

@@ -143,7 +143,7 @@ class TestWithRedis:
         return redis_app_config
 
     def test_scheduler_enqueues_on_the_default_queue(self, app):
-        from moviesx.tasks.queue import queue
+        from moviesx.services.jobs import queue
 
         clock = FakeClock(datetime(2026, 5, 1, 2, 0, tzinfo=UTC))
         app.config["CLOCK"] = clock

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from moviesx.services import feed_cache
-from moviesx.tasks.queue import queue
+from moviesx.services.feed import cache as feed_cache
+from moviesx.services.jobs import queue
 from tests.factories import UserFactory
 from tests.support.recommender import movie
 from tests.tasks.test_retrain_worker import run_worker

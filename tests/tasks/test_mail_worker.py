@@ -64,7 +64,7 @@ def run_worker(app, tmp_path: Path, mail_port: int) -> subprocess.CompletedProce
 
 def test_signup_mail_goes_through_redis_and_a_worker_process_with_retries(redis_app_config, smtp, app, client, tmp_path):
     """A job enqueued by signup fails while SMTP is down, keeps its code, and is delivered by a later worker run."""
-    from moviesx.tasks.queue import redis_connection
+    from moviesx.services.jobs import redis_connection
 
     response = client.post("/api/auth/signup/", json=SIGNUP)
     assert response.status_code == 200

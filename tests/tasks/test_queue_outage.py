@@ -60,7 +60,7 @@ def queue_behind_proxy_config(app_config, smtp_server, redis_proxy):
 
 
 def test_jobs_go_to_the_queue_again_when_it_answers(queue_behind_proxy_config, redis_proxy, smtp_server, client, clock, log_of):
-    from moviesx.tasks.queue import redis_connection
+    from moviesx.services.jobs import redis_connection
 
     records = log_of("moviesx.tasks")
     redis_proxy.cut()

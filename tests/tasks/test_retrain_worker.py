@@ -60,7 +60,7 @@ def test_worker_retrains_and_the_server_reloads(app):
     rate_many([(u, m, 5) for u in fans[:2] for m in action] + [(probe, action[0], 5), (probe, action[1], 5)])
     recommender.note_rating_change()
     recommender.note_rating_change()
-    from moviesx.tasks.queue import queue
+    from moviesx.services.jobs import queue
 
     assert queue().count == 1
     assert recommender.stored_version() == first.version  # nothing ran in this process

@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from moviesx.clock import utcnow
 from moviesx.extensions import db
 from moviesx.models import INCLUDE_DELETED, Genre, Movie, Rating, User, movie_genres
-from moviesx.services.feed_cache import note_bulk_write
+from moviesx.services.feed.invalidation import note_bulk_write
 from moviesx.services.ops.movielens import Dataset, MLMovie, MLRating
 from moviesx.slugify import slugify
 

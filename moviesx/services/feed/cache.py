@@ -1,0 +1,195 @@
+"""The home feed's per-user cache, which is never stale (API.md 6.7): reading and storing entries.
+
+An entry holds one user's serialised feed and the stamp it was computed under: the user's token, the catalogue
+token, the model version, today's date and the URL root. Writes never touch entries; they replace tokens
+(`feed.invalidation` records what a commit changes, `feed.tokens` replaces the tokens). A reader takes the tokens
+before it reads the database, so an entry computed from data older than a commit carries a token that commit has
+since replaced and is never served again. Fallback feeds also expire with the rating aggregate that ordered them
+(60 s, the lag API.md allows for it). FEED_CACHE_SECONDS bounds every entry's life, as a safety net for a process
+that dies between a commit and its invalidation; 0 turns the cache off.
+
+Because the user's token also covers the user's row, a current entry proves that the user was active and verified
+when it was stored and still is: `cached_body()` serves it from the access token's claims alone, without the
+database, when the token was not issued before the password change the entry recorded.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask import Flask, current_app, g, has_request_context, request
+
+from moviesx.clock import today, utcnow
+from moviesx.extensions import cache, db
+from moviesx.http.language import active_language, set_language
+from moviesx.metrics import FEED_CACHE
+from moviesx.models import User
+from moviesx.services import recommender
+from moviesx.services.feed.tokens import CATALOG_TOKEN_KEY, USER_TOKEN_KEY, cache_failed, new_token, trusted
+from moviesx.services.jobs import enqueue
+from moviesx.services.recommendations import AGGREGATE_LIFETIME, FEED_SIZE, movies_in_order, rank
+from moviesx.services.tokens import issued_before
+
+ENTRY_KEY = "feed:entry:v1:{}"  # bump the version when Entry changes shape (entries outlive deployments)
+MOVIE_KEY = "feed:movie:{}:{}:{}:{}"  # id, language, catalogue token, URL root -> the serialised Movie
+HIT, MISS, BYPASS = "hit", "miss", "bypass"  # FEED_CACHE results
+
+
+@dataclass
+class Entry:
+    stamp: tuple
+    aggregate_computed_at: datetime | None
+    password_changed_at: datetime | None
+    compressed_body: bytes  # zlib: a feed of 20 movies is about 16 KB of JSON, 3 KB compressed
+
+    @property
+    def body(self) -> bytes:
+        return zlib.decompress(self.compressed_body)
+
+
+def cached_body(claims: dict) -> bytes | None:
+    """The current cached feed of the user the (verified) access token names, or None; reads no database."""
+    if current_app.config["FEED_CACHE_SECONDS"] <= 0:
+        return None
+    values = _trusted_read(claims["user_id"])
+    g.feed_read = (claims["user_id"], values)  # a miss goes on to feed_body(), which need not read them again
+    if values is None:
+        return None
+    entry, *tokens = values
+    if _servable(entry, _stamp(*tokens)) and not issued_before(claims, entry.password_changed_at):
+        FEED_CACHE.labels(result=HIT).inc()
+        return entry.body
+    return None
+
+
+def feed_body(user: User) -> bytes:
+    """The JSON body of GET /api/movies/ for an authenticated `user`: the cached one while current, else computed."""
+    body, result = _serve(user)
+    FEED_CACHE.labels(result=result).inc()
+    return body
+
+
+def _serve(user: User) -> tuple[bytes, str]:
+    """The feed body and how the cache served it (HIT, MISS: computed and stored, BYPASS: computed only)."""
+    seconds = current_app.config["FEED_CACHE_SECONDS"]
+    values = _read_once(user.id) if seconds > 0 else None
+    if values is None:
+        return _compute(user)[0], BYPASS
+    entry, user_token, catalog_token, model_version = values
+    try:
+        user_token = user_token or new_token(USER_TOKEN_KEY.format(user.id))
+        catalog_token = catalog_token or new_token(CATALOG_TOKEN_KEY)
+    except Exception as exc:  # noqa: BLE001 - without the cache the feed is computed, never served stale
+        cache_failed(exc)
+        return _compute(user)[0], BYPASS
+    stamp = _stamp(user_token, catalog_token, model_version)
+    if _servable(entry, stamp):
+        return entry.body, HIT
+    password_changed_at = user.password_changed_at
+    if db.engine.dialect.name == "sqlite":
+        # A new transaction, so that the feed sees every commit whose invalidation came before the tokens were read:
+        # SQLite keeps one snapshot per transaction (PostgreSQL, read committed, takes one per statement).
+        db.session.rollback()
+    body, aggregate_computed_at = _compute(user, catalog_token)
+    if not (user_token and catalog_token):
+        return body, BYPASS
+    try:
+        entry = Entry(stamp, aggregate_computed_at, password_changed_at, zlib.compress(body, 1))
+        cache.set(ENTRY_KEY.format(user.id), entry, timeout=seconds)
+    except Exception as exc:  # noqa: BLE001
+        cache_failed(exc)
+        return body, BYPASS
+    return body, MISS
+
+
+def warm_later(_sender: Flask, *, user: User, **_: Any) -> None:
+    """Receiver of `rating_changed` and `unseen_changed`: compute the user's feed in the background (RQ, or inline
+    after the response), so that going back to the feed right after their change finds it ready instead of computing
+    it."""
+    if current_app.config["FEED_CACHE_SECONDS"] > 0 and has_request_context():
+        enqueue("moviesx.tasks.feed.warm_feed", user.id, request.host_url, retry=False)
+
+
+def warm(user_id: int, host_url: str) -> None:
+    """Compute and cache the feed of an active, verified user as a request to `host_url` would see it."""
+    if not trusted():
+        return  # it could not be stored
+    user = db.session.get(User, user_id)
+    if user is None or not user.is_active or not user.verified:
+        return
+    with current_app.test_request_context(base_url=host_url):
+        set_language(user.preferred_language)
+        _serve(user)
+
+
+def _read_once(user_id: int) -> list | None:
+    """What `cached_body()` read for this user in this request, or a fresh read (tokens read earlier are as good);
+    None when the cache cannot be trusted or reached."""
+    earlier = g.pop("feed_read", None)
+    return earlier[1] if earlier and earlier[0] == user_id else _trusted_read(user_id)
+
+
+def _trusted_read(user_id: int) -> list | None:
+    """`_read()`, or None when the cache cannot be trusted or reached."""
+    if not trusted():
+        return None
+    try:
+        return _read(user_id)
+    except Exception as exc:  # noqa: BLE001 - the caller computes the feed instead
+        cache_failed(exc)
+        return None
+
+
+def _read(user_id: int) -> list:
+    """[entry, user token, catalogue token, model version] in one cache round trip."""
+    return cache.get_many(ENTRY_KEY.format(user_id), USER_TOKEN_KEY.format(user_id), CATALOG_TOKEN_KEY, recommender.VERSION_KEY)
+
+
+def _stamp(user_token: str | None, catalog_token: str | None, model_version: str | None) -> tuple:
+    return (user_token, catalog_token, model_version, today().isoformat(), request.host_url)
+
+
+def _servable(entry, stamp: tuple) -> bool:
+    return (
+        isinstance(entry, Entry)
+        and None not in stamp[:2]
+        and entry.stamp == stamp
+        and (entry.aggregate_computed_at is None or utcnow() - entry.aggregate_computed_at < AGGREGATE_LIFETIME)
+    )
+
+
+def _compute(user: User, catalog_token: str | None = None) -> tuple[bytes, datetime | None]:
+    ranking = rank(user, limit=FEED_SIZE)
+    movies = _serialised_movies(ranking.movie_ids, catalog_token)
+    return current_app.json.response(movies).get_data(), ranking.aggregate_computed_at
+
+
+def _serialised_movies(movie_ids: list[int], catalog_token: str | None) -> list[dict]:
+    """The Movie objects of `movie_ids`, in order; each is cached under the catalogue token, language and host."""
+    from moviesx.schemas.catalog import MovieSchema
+
+    keys = {movie_id: MOVIE_KEY.format(movie_id, active_language(), catalog_token, request.host_url) for movie_id in movie_ids}
+    found = {}
+    if catalog_token is not None:
+        try:
+            found = {
+                movie_id: dumped for movie_id, dumped in zip(movie_ids, cache.get_many(*keys.values()), strict=True) if dumped
+            }
+        except Exception as exc:  # noqa: BLE001 - serialise them from the database instead
+            cache_failed(exc)
+            catalog_token = None
+    missing = [movie_id for movie_id in movie_ids if movie_id not in found]
+    if missing:
+        fresh = {movie["id"]: movie for movie in MovieSchema(many=True).dump(movies_in_order(missing))}
+        found.update(fresh)
+        if catalog_token is not None and fresh:
+            try:
+                cache.set_many(
+                    {keys[movie_id]: movie for movie_id, movie in fresh.items()}, timeout=current_app.config["FEED_CACHE_SECONDS"]
+                )
+            except Exception as exc:  # noqa: BLE001
+                cache_failed(exc)
+    return [found[movie_id] for movie_id in movie_ids if movie_id in found]

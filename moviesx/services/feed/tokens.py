@@ -1,0 +1,142 @@
+"""The feed tokens that stamp cached feeds, and whether this process may trust the cache that holds them.
+
+Tokens are replaced, never deleted: a user's token after any write that changes their feed, the catalogue token after
+any catalogue write (it kills every entry at once).
+
+A cache that fails (Redis unreachable) may have missed invalidations, here or in other processes that lost it too,
+and may come back with the entries and tokens it had (API.md 21). So after any failed cache call this process
+serves and stores no entry, computing every feed, until it has replaced the catalogue token, which kills every
+entry stored until then in every process. It tries on every feed request and every write (once per second while
+the cache is down) and on a timer, so that it happens within about a second of the cache answering again, even in
+a process that serves nothing. Until then other processes, which saw no failure, may still serve entries that a
+missed invalidation should have killed: that second, or FEED_CACHE_SECONDS if this process dies first, is the
+residual window.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from moviesx.extensions import cache, db
+from moviesx.models import Friendship
+from moviesx.services.outages import RETRY_SECONDS, Outage, outage
+
+log = logging.getLogger("moviesx.feed")
+
+USER_TOKEN_KEY = "feed:user:{}"
+CATALOG_TOKEN_KEY = "feed:catalog"
+
+
+class CacheWriteFailed(RuntimeError):
+    """The cache answered but did not store a value (a filesystem cache that cannot write)."""
+
+
+def new_token(key: str) -> str | None:
+    cache.add(key, secrets.token_hex(8), timeout=0)
+    return cache.get(key)
+
+
+def invalidate(*, users: set[int] = frozenset(), fanout: set[int] = frozenset(), catalog: bool = False) -> None:
+    """Give new tokens to `users`, to `fanout` and their friends, or (catalog) to every feed. Call after a commit.
+
+    Tokens are replaced, not deleted: a delete cannot tell a failure from a reader that recreated the token at once.
+    """
+    if catalog:
+        flush()
+        return
+    if not trusted():
+        return  # the catalogue token is replaced as soon as the cache answers: that invalidates this commit too
+    try:
+        affected = set(users) | set(fanout)
+        if fanout:
+            with db.engine.connect() as connection:  # after the commit: sees friendships committed meanwhile too
+                affected.update(connection.scalars(select(Friendship.friend_id).where(Friendship.user_id.in_(fanout))))
+        tokens = {USER_TOKEN_KEY.format(user_id): secrets.token_hex(8) for user_id in affected}
+        if tokens and len(cache.set_many(tokens, timeout=0)) != len(tokens):
+            raise CacheWriteFailed("not every feed token could be replaced")
+    except Exception as exc:  # noqa: BLE001 - the write has committed; the next flush invalidates what this missed
+        cache_failed(exc)
+
+
+@dataclass
+class _Trust:
+    """This process's feed-cache failures (`failures`) and how many of them a replaced catalogue token settled."""
+
+    failures: int = 0
+    settled: int = 0
+    retrying: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def in_doubt(self) -> bool:
+        return self.failures > self.settled
+
+
+def _trust() -> _Trust:
+    extensions = current_app.extensions
+    return extensions.get("moviesx.feed_trust") or extensions.setdefault("moviesx.feed_trust", _Trust())
+
+
+def _outage() -> Outage:
+    return outage("Feed cache", "feeds are computed and no cached feed is trusted", log)
+
+
+def trusted() -> bool:
+    """Whether entries may be served and stored: no failure since the catalogue token was last replaced, or replacing
+    it now (once per second while the cache is down) succeeds."""
+    return not _trust().in_doubt or (_outage().due() and flush())
+
+
+def flush() -> bool:
+    """Replace the catalogue token, so that no process serves an entry stored before now. This settles the failures
+    recorded before the attempt (their commits came before it); True when none is left."""
+    trust = _trust()
+    failures = trust.failures
+    try:
+        if not cache.set(CATALOG_TOKEN_KEY, secrets.token_hex(8), timeout=0):
+            raise CacheWriteFailed("the catalogue token could not be replaced")
+    except Exception as exc:  # noqa: BLE001 - recorded: retried until it succeeds
+        cache_failed(exc)
+        return False
+    with trust.lock:
+        trust.settled = max(trust.settled, failures)
+    _outage().answered()
+    return not trust.in_doubt
+
+
+def cache_failed(exc: Exception) -> None:
+    """Record a failed cache call (logged once per outage); a timer retries `flush()` until it succeeds."""
+    trust = _trust()
+    with trust.lock:
+        trust.failures += 1
+        start_timer, trust.retrying = not trust.retrying, True
+    _outage().failed(exc)
+    if start_timer:
+        app = current_app._get_current_object()
+        threading.Thread(target=_retry_flush, args=(app, trust), name="feed-cache-flush", daemon=True).start()
+
+
+def _retry_flush(app: Flask, trust: _Trust) -> None:
+    """Replace the catalogue token as soon as the cache answers, even in a process that serves no feed meanwhile.
+
+    Gives up once FEED_CACHE_SECONDS have passed without a new failure: every entry stored before the last failure
+    has expired by then, and this process's own feed requests still flush before trusting the cache."""
+    lifetime = app.config["FEED_CACHE_SECONDS"]
+    failures, quiet_since = trust.failures, time.monotonic()
+    while True:
+        time.sleep(RETRY_SECONDS)
+        with app.app_context():
+            flush()
+        with trust.lock:
+            if trust.failures != failures:
+                failures, quiet_since = trust.failures, time.monotonic()
+            if not trust.in_doubt or time.monotonic() - quiet_since > lifetime:
+                trust.retrying = False
+                return
