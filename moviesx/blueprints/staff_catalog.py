@@ -16,7 +16,8 @@ from moviesx.http.body import json_object
 from moviesx.http.errors import FieldErrors, NotFound, first_messages
 from moviesx.http.pagination import page
 from moviesx.schemas.base import page_of
-from moviesx.schemas.staff_catalog import STAFF_OBJECT, STAFF_PAGE, StaffObjectSchema, StaffSearchArgs, request_body
+from moviesx.schemas.staff_catalog import STAFF_OBJECT, STAFF_PAGE, StaffObjectSchema, StaffSearchArgs
+from moviesx.schemas.staff_catalog.documented_bodies import request_body
 from moviesx.services import catalog
 from moviesx.services.media import CheckedImage, InvalidImage, read_upload
 
