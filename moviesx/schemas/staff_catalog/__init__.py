@@ -7,13 +7,11 @@ which makes the five shapes exclusive).
 
 from __future__ import annotations
 
-import copy
 import json
-from collections.abc import Iterable
 from typing import Any
 
 from flask import g, has_request_context
-from marshmallow import RAISE, Schema, ValidationError, fields
+from marshmallow import RAISE, ValidationError, fields
 
 from moviesx.http.urls import media_url
 from moviesx.models.catalog import AWARD_CATEGORIES, Award, Genre, Movie, Person, Platform
