@@ -19,6 +19,7 @@ from moviesx.models.catalog import (
     movie_platforms,
     person_awards,
 )
+from moviesx.models.feed import FeedReach, FeedScope, feed_scope_of
 from moviesx.models.lists import MAX_MOVIES_PER_LIST, PRIVACY_CODES, MovieList, MovieListItem
 from moviesx.models.social import (
     EMOJIS,
@@ -57,6 +58,8 @@ __all__ = [
     "Comment",
     "FriendRequest",
     "Friendship",
+    "FeedReach",
+    "FeedScope",
     "Genre",
     "GenreTranslation",
     "Movie",
@@ -75,6 +78,7 @@ __all__ = [
     "TimestampMixin",
     "UnseenMark",
     "User",
+    "feed_scope_of",
     "movie_actors",
     "movie_awards",
     "movie_directors",

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from moviesx.extensions import db
 from moviesx.models.base import SoftDeleteMixin
+from moviesx.models.feed import FEED_SCOPE, FeedScope
 
 DEFAULT_MOVIE_COVER = "movies/covers/no-movie.png"  # the default images, shown for a row without its own
 DEFAULT_PERSON_IMAGE = "person/default.png"
@@ -54,7 +55,7 @@ def _link(name: str, left: str, right: str, *, ordered: bool = False) -> Table:
     ]
     if ordered:
         columns.append(Column("position", Integer, nullable=False, default=0))
-    return Table(name, db.metadata, *columns)
+    return Table(name, db.metadata, *columns, info={FEED_SCOPE: FeedScope.everyone()})
 
 
 movie_genres = _link("movie_genres", "movie", "genre")
@@ -67,6 +68,7 @@ person_awards = _link("person_awards", "person", "award")
 
 class Genre(SoftDeleteMixin, db.Model):
     __tablename__ = "genres"
+    feed_scope = FeedScope.everyone()
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(_name(32), nullable=False, unique=True)
@@ -79,6 +81,7 @@ class Genre(SoftDeleteMixin, db.Model):
 
 class GenreTranslation(db.Model):
     __tablename__ = "genre_translations"
+    feed_scope = FeedScope.everyone()
     __table_args__ = (UniqueConstraint("genre_id", "language"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -89,6 +92,7 @@ class GenreTranslation(db.Model):
 
 class Platform(SoftDeleteMixin, db.Model):
     __tablename__ = "platforms"
+    feed_scope = FeedScope.everyone()
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(_name(32), nullable=False, unique=True)
@@ -99,6 +103,7 @@ class Platform(SoftDeleteMixin, db.Model):
 
 class Award(SoftDeleteMixin, db.Model):
     __tablename__ = "awards"
+    feed_scope = FeedScope.everyone()
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(_name(128), nullable=False, unique=True)
@@ -110,6 +115,7 @@ class Award(SoftDeleteMixin, db.Model):
 
 class Person(SoftDeleteMixin, db.Model):
     __tablename__ = "persons"
+    feed_scope = FeedScope.everyone()
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(_name(128), nullable=False, index=True)
@@ -126,6 +132,7 @@ class Person(SoftDeleteMixin, db.Model):
 
 class PersonTranslation(db.Model):
     __tablename__ = "person_translations"
+    feed_scope = FeedScope.everyone()
     __table_args__ = (UniqueConstraint("person_id", "language"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -136,6 +143,7 @@ class PersonTranslation(db.Model):
 
 class Movie(SoftDeleteMixin, db.Model):
     __tablename__ = "movies"
+    feed_scope = FeedScope.everyone()
     __table_args__ = (Index("ix_movies_release_date_id", "release_date", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -157,6 +165,7 @@ class Movie(SoftDeleteMixin, db.Model):
 
 class MovieTranslation(db.Model):
     __tablename__ = "movie_translations"
+    feed_scope = FeedScope.everyone()
     __table_args__ = (UniqueConstraint("movie_id", "language"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

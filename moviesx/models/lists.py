@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from moviesx.clock import utcnow
 from moviesx.extensions import db
 from moviesx.models.base import TimestampMixin
+from moviesx.models.feed import FeedScope
 from moviesx.slugify import slugify
 
 PRIVACY_CODES = ("P", "F", "R")
@@ -24,6 +25,7 @@ def list_slug(name: str) -> str:
 
 class MovieList(TimestampMixin, db.Model):
     __tablename__ = "movie_lists"
+    feed_scope = FeedScope.none()
     __table_args__ = (UniqueConstraint("user_id", "slug"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,6 +43,7 @@ class MovieList(TimestampMixin, db.Model):
 
 class MovieListItem(db.Model):
     __tablename__ = "movie_list_items"
+    feed_scope = FeedScope.none()
     __table_args__ = (Index("ix_movie_list_items_list_position", "movie_list_id", "position"),)
 
     movie_list_id: Mapped[int] = mapped_column(ForeignKey("movie_lists.id", ondelete="CASCADE"), primary_key=True)

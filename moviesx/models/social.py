@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 from moviesx.clock import utcnow
 from moviesx.extensions import db
 from moviesx.models.base import SoftDeleteMixin, TimestampMixin
+from moviesx.models.feed import FeedScope
 
 FRIEND_REQUEST_STATUSES = {"P": "Pending", "A": "Accepted", "R": "Rejected"}
 
@@ -51,6 +52,7 @@ class Friendship(db.Model):
     """One directed row per side: (a, b) and (b, a) are written together so friends-of queries stay simple."""
 
     __tablename__ = "friendships"
+    feed_scope = FeedScope.owner("user_id", "friend_id")
     __table_args__ = (CheckConstraint("user_id <> friend_id", name="not_self"),)
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
@@ -62,6 +64,7 @@ class FriendRequest(TimestampMixin, db.Model):
     """At most one row per unordered pair: `pair_low`/`pair_high` carry the constraint."""
 
     __tablename__ = "friend_requests"
+    feed_scope = FeedScope.none()
     __table_args__ = (
         UniqueConstraint("pair_low", "pair_high"),
         Index("ix_friend_requests_to_status_created", "to_user_id", "status", "created_at"),
@@ -80,6 +83,7 @@ class FriendRequest(TimestampMixin, db.Model):
 
 class Rating(TimestampMixin, db.Model):
     __tablename__ = "ratings"
+    feed_scope = FeedScope.friends_of_owner("user_id")
     __table_args__ = (
         UniqueConstraint("user_id", "movie_id"),
         Index("ix_ratings_movie_created", "movie_id", "created_at"),
@@ -97,6 +101,7 @@ class Rating(TimestampMixin, db.Model):
 
 class UnseenMark(db.Model):
     __tablename__ = "unseen_marks"
+    feed_scope = FeedScope.owner("user_id")
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     movie_id: Mapped[int] = mapped_column(ForeignKey("movies.id", ondelete="CASCADE"), primary_key=True, index=True)
@@ -105,6 +110,7 @@ class UnseenMark(db.Model):
 
 class Review(SoftDeleteMixin, db.Model):
     __tablename__ = "reviews"
+    feed_scope = FeedScope.none()
     __table_args__ = (
         Index(
             "uq_reviews_user_movie_live",
@@ -130,6 +136,7 @@ class Review(SoftDeleteMixin, db.Model):
 
 class Comment(SoftDeleteMixin, db.Model):
     __tablename__ = "comments"
+    feed_scope = FeedScope.none()
     __table_args__ = (Index("ix_comments_review_parent_id", "review_id", "parent_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -152,6 +159,7 @@ class Reaction(SoftDeleteMixin, db.Model):
     """An emoji on a review (comment_id NULL) or on a comment (review_id NULL)."""
 
     __tablename__ = "reactions"
+    feed_scope = FeedScope.none()
     __table_args__ = (
         CheckConstraint("(review_id IS NULL) <> (comment_id IS NULL)", name="one_target"),
         Index(

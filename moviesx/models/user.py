@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from moviesx.extensions import db
 from moviesx.models.base import TimestampMixin
+from moviesx.models.feed import FEED_SCOPE, FeedScope
 
 LANGUAGES = ("en", "es", "fr", "de")
 PASSWORD_MAX = 128  # checked before every other password rule and before any hashing (API.md 23)
@@ -31,6 +32,7 @@ user_platforms = Table(
     db.metadata,
     Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     Column("platform_id", ForeignKey("platforms.id", ondelete="CASCADE"), primary_key=True, index=True),
+    info={FEED_SCOPE: FeedScope.owner("user_id")},
 )
 
 user_following_persons = Table(
@@ -38,11 +40,13 @@ user_following_persons = Table(
     db.metadata,
     Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     Column("person_id", ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True, index=True),
+    info={FEED_SCOPE: FeedScope.none()},
 )
 
 
 class User(TimestampMixin, db.Model):
     __tablename__ = "users"
+    feed_scope = FeedScope.owner("id", friends_when_changed=("is_active",))
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(150), nullable=False, index=True)
     email: Mapped[str] = mapped_column(String(254), nullable=False)
@@ -74,6 +78,7 @@ class OneTimeCode(db.Model):
     """The outstanding verification or reset code of a user: only its HMAC is stored (API.md 7.1)."""
 
     __tablename__ = "one_time_codes"
+    feed_scope = FeedScope.none()
     __table_args__ = (UniqueConstraint("user_id", "purpose"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -89,6 +94,7 @@ class CodeFailure(db.Model):
     """One wrong code submission; counted over 24 hours per user and purpose (API.md 7.2)."""
 
     __tablename__ = "code_failures"
+    feed_scope = FeedScope.none()
     __table_args__ = (Index("ix_code_failures_user_purpose_at", "user_id", "purpose", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -106,6 +112,7 @@ class AddressCodeEvent(db.Model):
     """
 
     __tablename__ = "address_code_events"
+    feed_scope = FeedScope.none()
     __table_args__ = (
         Index("ix_address_code_events_address_kind_at", "address_hash", "kind", "created_at"),
         Index("ix_address_code_events_user_kind_at", "user_id", "kind", "created_at"),
@@ -123,6 +130,7 @@ class RevokedToken(db.Model):
     """A refresh token revoked by logout, kept until it would have expired anyway."""
 
     __tablename__ = "revoked_tokens"
+    feed_scope = FeedScope.none()
 
     jti: Mapped[str] = mapped_column(String(64), primary_key=True)
     expires_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, index=True)

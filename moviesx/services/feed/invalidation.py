@@ -1,9 +1,10 @@
 """What a commit changes in the feeds, recorded by session listeners and applied once the transaction commits.
 
-Any change to a user's row (language, activation, password), the user's ratings, unseen marks and platforms, and
-both sides of a friendship replace that user's feed token; a rating or (de)activation also reaches the user's friends,
-whose boosts it changes. Any catalogue write, or a bulk write whose users are unknown, replaces the catalogue token.
-The listeners are installed when this module is first imported (by the app factory).
+Each table declares which feeds its writes change (`moviesx.models.feed`): a change to a user's row, ratings, unseen
+marks and platforms, and to both sides of a friendship replaces those users' feed tokens; a rating or (de)activation
+also reaches their friends, whose boosts it changes. A catalogue write, or a per-user write whose users are unknown
+(a bulk statement without `feed_users`, a COPY), replaces the catalogue token. `install_listeners` is called by the
+app factory.
 """
 
 from __future__ import annotations
@@ -12,43 +13,14 @@ from dataclasses import dataclass, field
 from itertools import chain
 
 from flask import has_app_context
-from sqlalchemy import inspect
-from sqlalchemy.event import listens_for
+from sqlalchemy import event, inspect
 from sqlalchemy.orm import ORMExecuteState, Session
 
+from moviesx.models.feed import FeedReach, FeedScope, feed_scope_of
 from moviesx.services.feed.tokens import invalidate
 
 FEED_USERS_OPTION = "feed_users"  # execution option naming the users a bulk statement touches
 _PENDING = "moviesx.feed_changes"
-
-
-CATALOG_TABLES = frozenset(
-    {
-        "movies",
-        "movie_translations",
-        "movie_genres",
-        "movie_platforms",
-        "movie_awards",
-        "movie_actors",
-        "movie_directors",
-        "genres",
-        "genre_translations",
-        "platforms",
-        "awards",
-        "persons",
-        "person_translations",
-        "person_awards",
-    }
-)
-# Per-user tables: the columns naming the users whose feeds a row changes.
-USER_COLUMNS = {
-    "users": ("id",),
-    "user_platforms": ("user_id",),
-    "ratings": ("user_id",),
-    "unseen_marks": ("user_id",),
-    "friendships": ("user_id", "friend_id"),
-}
-FANOUT_TABLES = frozenset({"ratings"})  # a rating also changes the friend boosts of the rater's friends
 
 
 @dataclass
@@ -59,13 +31,22 @@ class _Changes:
     fanout: set[int] = field(default_factory=set)
     catalog: bool = False
 
-    def touch(self, table: str | None, user_ids: tuple | None) -> None:
-        if table in CATALOG_TABLES or (table in USER_COLUMNS and user_ids is None):
+    def touch(self, scope: FeedScope, user_ids: tuple | None) -> None:
+        if scope.reach is FeedReach.NONE:
+            return
+        if scope.reach is FeedReach.EVERYONE or user_ids is None:
             self.catalog = True
-        elif table in USER_COLUMNS:
-            self.users.update(user_ids)
-            if table in FANOUT_TABLES:
-                self.fanout.update(user_ids)
+            return
+        self.users.update(user_ids)
+        if scope.reach is FeedReach.FRIENDS_OF_OWNER:
+            self.fanout.update(user_ids)
+
+
+def install_listeners() -> None:
+    """Listen on every Session, once per process however many apps the factory builds (the events are global)."""
+    for target, name, listener in _LISTENERS:
+        if not event.contains(target, name, listener):
+            event.listen(target, name, listener)
 
 
 def note_bulk_write(session: Session) -> None:
@@ -77,37 +58,46 @@ def _pending(session: Session) -> _Changes:
     return session.info.setdefault(_PENDING, _Changes())
 
 
-@listens_for(Session, "after_flush")
 def _record_flushed_changes(session: Session, _context) -> None:
     for instance in chain(session.new, session.dirty, session.deleted):
-        table = getattr(type(instance), "__tablename__", None)
-        if table not in CATALOG_TABLES and table not in USER_COLUMNS:
+        scope: FeedScope = type(instance).feed_scope  # every mapped class declares one (tests/models/test_feed_scopes.py)
+        if scope.reach is FeedReach.NONE:
             continue
         if instance in session.dirty and not session.is_modified(instance):
             continue
         state = inspect(instance)
-        user_ids = tuple(state.dict.get(column) for column in USER_COLUMNS.get(table, ()))
-        _pending(session).touch(table, None if None in user_ids else user_ids)  # (unknown users: every feed)
-        if table == "users" and state.attrs.is_active.history.has_changes():
-            _pending(session).fanout.update(user_ids)  # (de)activation changes the friends' boosts
+        user_ids = tuple(state.dict.get(column) for column in scope.owners)
+        _pending(session).touch(scope, None if None in user_ids else user_ids)  # (unknown users: every feed)
+        if any(state.attrs[column].history.has_changes() for column in scope.friends_when_changed):
+            _pending(session).fanout.update(user_ids)  # such as (de)activation, which changes the friends' boosts
 
 
-@listens_for(Session, "do_orm_execute")
 def _record_bulk_statements(state: ORMExecuteState) -> None:
     if not (state.is_insert or state.is_update or state.is_delete):
         return
-    table = getattr(getattr(state.statement, "table", None), "name", None)
+    mapper, table = state.bind_mapper, getattr(state.statement, "table", None)
+    if mapper is None and table is None:
+        return
+    scope = mapper.class_.feed_scope if mapper is not None else feed_scope_of(table)
+    if scope is None:
+        raise LookupError(f"table {table.name!r} declares no feed scope (moviesx.models.feed)")
     user_ids = state.execution_options.get(FEED_USERS_OPTION)
-    _pending(state.session).touch(table, None if user_ids is None else tuple(user_ids))
+    _pending(state.session).touch(scope, None if user_ids is None else tuple(user_ids))
 
 
-@listens_for(Session, "after_commit")
 def _invalidate_after_commit(session: Session) -> None:
     changes = session.info.pop(_PENDING, None)
     if changes and has_app_context():
         invalidate(users=changes.users, fanout=changes.fanout, catalog=changes.catalog)
 
 
-@listens_for(Session, "after_rollback")
 def _forget_rolled_back_changes(session: Session) -> None:
     session.info.pop(_PENDING, None)
+
+
+_LISTENERS = (
+    (Session, "after_flush", _record_flushed_changes),
+    (Session, "do_orm_execute", _record_bulk_statements),
+    (Session, "after_commit", _invalidate_after_commit),
+    (Session, "after_rollback", _forget_rolled_back_changes),
+)
