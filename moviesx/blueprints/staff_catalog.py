@@ -7,9 +7,7 @@ from typing import Any
 
 from flask import Response, g, request
 from marshmallow import Schema, ValidationError
-from sqlalchemy.exc import IntegrityError
 
-from moviesx.extensions import db
 from moviesx.http.auth import STAFF, authenticated
 from moviesx.http.blueprint import Blueprint, resolves
 from moviesx.http.body import json_object
@@ -124,15 +122,7 @@ def _write(kind: catalog.Kind, item, *, partial: bool):
     messages.update(rule_messages)
     if messages:
         raise FieldErrors(messages)
-    outcome = catalog.apply(kind, item, valid, images)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        catalog.discard_files(outcome.stored)
-        raise FieldErrors({"slug": f"{kind.label} with this slug already exists."}) from None
-    catalog.discard_files(outcome.replaced)
-    return outcome.obj
+    return catalog.save(kind, item, valid, images)
 
 
 @blp.route(f"/{KIND}/", methods=["GET"])
@@ -217,8 +207,7 @@ def staff_delete(catalog_kind: catalog.Kind, item):
     Staff only. A soft delete: the object leaves every list, search and nested array, and its slug and name
     stay taken until it is restored.
     """
-    item.delete()
-    db.session.commit()
+    catalog.soft_delete(item)
     return Response(status=204)
 
 
@@ -233,6 +222,5 @@ def staff_restore(catalog_kind: catalog.Kind, item):
     Staff only. Brings a soft-deleted object back and returns its staff representation; the generic 404 naming
     the kind when no soft-deleted object of that kind has the slug.
     """
-    item.restore()
-    db.session.commit()
+    catalog.restore(item)
     return item

@@ -8,12 +8,11 @@ then one commit; emails are queued only after it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from marshmallow import ValidationError
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
 from moviesx.extensions import db
@@ -24,6 +23,7 @@ from moviesx.schemas.fields import Str, is_email, is_valid_text
 from moviesx.services import codes, cooldowns, mail, media
 from moviesx.services import users as user_rules
 from moviesx.services.passwords import hash_password, password_problems
+from moviesx.services.transactions import commit_or, unique_or
 
 PASSWORDS_DO_NOT_MATCH = "Passwords do not match."
 MISSING_OBJECT = "Object with slug '{slug}' does not exist."
@@ -77,19 +77,14 @@ def _identity_errors(values: Mapping[str, Any], *, exclude_id: int | None = None
     return {field: [problem] for field, problem in problems.items()}
 
 
-def _duplicate(values: dict[str, Any], *, exclude_id: int | None, stored: str | None) -> None:
-    """After a unique index fired (a concurrent duplicate): the same 400 a sequential request gets."""
-    db.session.rollback()
-    media.remove_stored(stored)
-    _raise_field_errors(_identity_errors(values, exclude_id=exclude_id), IDENTITY_FIELDS)
+def _duplicate(values: dict[str, Any], *, exclude_id: int | None, stored: str | None) -> Callable[[], None]:
+    """The answer once a unique index fired (a concurrent duplicate): the same 400 a sequential request gets."""
 
+    def answer() -> None:
+        media.remove_stored(stored)
+        _raise_field_errors(_identity_errors(values, exclude_id=exclude_id), IDENTITY_FIELDS)
 
-def _commit_or_duplicate(values: dict[str, Any], *, exclude_id: int | None, stored: str | None) -> None:
-    try:
-        db.session.commit()
-    except IntegrityError:
-        _duplicate(values, exclude_id=exclude_id, stored=stored)
-        raise
+    return answer
 
 
 # ---------------------------------------------------------------- signup and verification
@@ -127,13 +122,10 @@ def signup(body: CheckedBody, language: str) -> User:
     stored = _save_picture(values.get("picture"), user.username)
     user.picture = stored
     db.session.add(user)
-    try:
+    with unique_or(_duplicate(values, exclude_id=None, stored=stored)):
         db.session.flush()
         code = codes.issue(user, codes.VERIFICATION)
         db.session.commit()
-    except IntegrityError:
-        _duplicate(values, exclude_id=None, stored=stored)
-        raise
     if code:
         mail.queue_verification(user, code)
     return user
@@ -283,7 +275,7 @@ def update_profile(user: User, body: CheckedBody) -> User:
     stored = _save_picture(values.get("picture"), user.username)
     if stored:
         user.picture = stored
-    _commit_or_duplicate(values, exclude_id=user.id, stored=stored)
+    commit_or(_duplicate(values, exclude_id=user.id, stored=stored))
     if stored:
         media.remove_stored(previous_picture)
     if verification_code:

@@ -6,7 +6,6 @@ from collections.abc import Iterable, Sequence
 
 from flask import g, has_request_context
 from sqlalchemy import Select, and_, delete, exists, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
 from moviesx.clock import utcnow
@@ -15,6 +14,7 @@ from moviesx.http.errors import error
 from moviesx.models import FriendRequest, Friendship, User
 from moviesx.models.sql import codepoint, contains_folded
 from moviesx.schemas.users import UserSchema
+from moviesx.services.transactions import unique_or
 
 
 def friend_ids(user_id: int) -> Select:
@@ -92,14 +92,12 @@ def send_request(caller: User, target: User) -> str:
         raise error(400, "You cannot friend yourself", key="status")
     for _attempt in range(3):
         try:
-            message = _send_request_once(caller.id, target.id)
+            with unique_or(_Replay()):  # a concurrent insert of the pair or its friendship rows: replay
+                message = _send_request_once(caller.id, target.id)
+                db.session.commit()
         except _Replay:
             db.session.rollback()
             continue
-        except IntegrityError:
-            db.session.rollback()
-            continue
-        db.session.commit()
         return message
     raise RuntimeError("friend request kept conflicting")  # pragma: no cover - needs three lost races in a row
 

@@ -14,7 +14,6 @@ from authlib.integrations.requests_client import OAuth2Session
 from flask import current_app
 from PIL import Image
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from moviesx.clock import utcnow
 from moviesx.extensions import db
@@ -23,6 +22,7 @@ from moviesx.models import LANGUAGES, User
 from moviesx.schemas.fields import is_email, is_valid_text
 from moviesx.services import media
 from moviesx.services import users as user_rules
+from moviesx.services.transactions import commit_or
 
 log = logging.getLogger("moviesx.google")
 PROVIDER_TIMEOUT = 10
@@ -170,6 +170,10 @@ def _link_existing(profile: GoogleProfile) -> User | None:
     return user
 
 
+class _LostRace(Exception):
+    """A concurrent first login created the account (or took its username) first."""
+
+
 def _create(profile: GoogleProfile, language: str) -> User:
     username = user_rules.available_username(username_base(profile.email))
     user = User(
@@ -187,12 +191,12 @@ def _create(profile: GoogleProfile, language: str) -> User:
     stored = media.save_optional_image(image, "users", f"profile_{username}_OAUTH_{media.timestamp()}") if image else None
     user.picture = stored
     db.session.add(user)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
+
+    def lost_race() -> None:
         media.remove_stored(stored)
-        raise
+        raise _LostRace
+
+    commit_or(lost_race)
     return user
 
 
@@ -209,7 +213,7 @@ def login(code: str, language: str) -> User:
             return user
         try:
             return _create(profile, language)
-        except IntegrityError:
+        except _LostRace:
             if attempt:
                 raise
     raise AssertionError("unreachable")

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from moviesx.clock import utcnow
@@ -23,6 +22,7 @@ from moviesx.models.sql import contains_folded
 from moviesx.services.friends import are_friends, friend_ids
 from moviesx.services.movie_search import title_matches
 from moviesx.services.recommendations import recommend
+from moviesx.services.transactions import NO_CHANGE, commit_or
 
 NOT_VISIBLE = "This movies list doesn't exist or you're not allowed to see it"
 DUPLICATE_NAME = "A movie list with this name already exists."
@@ -139,13 +139,12 @@ def _slug_taken(owner_id: int, slug: str, exclude_id: int | None) -> bool:
 
 def _commit_or_duplicate(owner_id: int, slug: str, exclude_id: int | None = None) -> None:
     """Commit; a concurrent list with the same slug surfaces as the duplicate-name 400, never a 500."""
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
+
+    def refuse_if_taken() -> None:
         if _slug_taken(owner_id, slug, exclude_id):
-            raise duplicate_name() from None
-        raise
+            raise duplicate_name()
+
+    commit_or(refuse_if_taken)
 
 
 def _first_missing(wanted: Sequence[str], found: set[str]) -> str | None:
@@ -278,10 +277,7 @@ def add_movie(movie_list: MovieList, movie: Movie) -> MovieList:
         raise error(400, LIST_FULL)
     db.session.add(MovieListItem(movie_list_id=movie_list.id, movie_id=movie.id, position=(last + 1) if size else 0))
     movie_list.updated_at = utcnow()
-    try:
-        db.session.commit()
-    except IntegrityError:  # the same movie added concurrently: the later request is the usual no-op
-        db.session.rollback()
+    commit_or(NO_CHANGE)  # the same movie added concurrently: the later request is the usual no-op
     return reload(movie_list)
 
 

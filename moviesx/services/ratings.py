@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import current_app
 from sqlalchemy import Select, delete, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from moviesx.clock import utcnow
@@ -12,6 +11,7 @@ from moviesx.extensions import db
 from moviesx.http.errors import error
 from moviesx.models import Movie, MovieList, MovieListItem, Rating, UnseenMark, User
 from moviesx.services.friends import friend_ids
+from moviesx.services.transactions import commit_or
 from moviesx.signals import rating_changed, unseen_changed
 
 
@@ -29,11 +29,7 @@ def rate(user: User, movie: Movie, value: int) -> Rating:
         raise error(400, "You have already rated this movie")
     rating = Rating(user_id=user.id, movie_id=movie.id, rating=value)
     db.session.add(rating)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise error(400, "You have already rated this movie") from None
+    commit_or(error(400, "You have already rated this movie"))
     rating_changed.send(current_app._get_current_object(), user=user, rating=rating)
     return rating
 
@@ -51,11 +47,7 @@ def mark_unseen(user: User, movie: Movie) -> None:
     if db.session.get(UnseenMark, (user.id, movie.id)) is not None:
         raise error(400, "Movie already marked as unseen")
     db.session.add(UnseenMark(user_id=user.id, movie_id=movie.id))
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise error(400, "Movie already marked as unseen") from None
+    commit_or(error(400, "Movie already marked as unseen"))
     unseen_changed.send(current_app._get_current_object(), user=user)
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
 
 from moviesx.clock import utcnow
 from moviesx.extensions import db
 from moviesx.http.errors import error
 from moviesx.http.lookup import get_or_404
 from moviesx.models import EMOJIS, Comment, Reaction, Review, User
+from moviesx.services.transactions import commit_or
 
 
 def _target(target: Review | Comment):
@@ -44,11 +44,7 @@ def react(user: User, target: Review | Comment, code: str) -> Reaction:
     target_ids = {"comment_id": target.id} if isinstance(target, Comment) else {"review_id": target.id}
     reaction = Reaction(user_id=user.id, emoji=code, **target_ids)
     db.session.add(reaction)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise error(400, "You have already reacted with this emoji") from None
+    commit_or(error(400, "You have already reacted with this emoji"))
     return reaction
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from sqlalchemy import Select, exists, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from moviesx.clock import utcnow
@@ -11,6 +10,7 @@ from moviesx.extensions import db
 from moviesx.http.errors import APIError, error, translate
 from moviesx.http.lookup import get_or_404
 from moviesx.models import Comment, Movie, Reaction, Review, User
+from moviesx.services.transactions import commit_or
 
 ONE_REVIEW = "Each user can only have one active review per movie."
 
@@ -47,11 +47,7 @@ def create_review(user: User, movie: Movie, data: dict) -> Review:
         raise _one_review_error()
     review = Review(user_id=user.id, movie_id=movie.id, **data)
     db.session.add(review)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise _one_review_error() from None
+    commit_or(_one_review_error())
     return review
 
 

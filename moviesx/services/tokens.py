@@ -9,12 +9,12 @@ from datetime import UTC, datetime, timedelta
 import jwt as pyjwt
 from flask import current_app
 from flask_jwt_extended import create_access_token, create_refresh_token
-from sqlalchemy.exc import IntegrityError
 
 from moviesx.clock import to_timestamp, utcnow
 from moviesx.extensions import db
 from moviesx.models import RevokedToken, User
 from moviesx.schemas.fields import is_valid_text
+from moviesx.services.transactions import NO_CHANGE, commit_or
 
 _CLAIM_TYPES = {
     "token_type": str,
@@ -128,10 +128,7 @@ def revoke_refresh(claims: dict) -> None:
     if db.session.get(RevokedToken, key) is not None:
         return
     db.session.add(RevokedToken(jti=key, expires_at=_from_timestamp(claims["exp"])))
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
+    commit_or(NO_CHANGE)
 
 
 def is_revoked(claims: dict) -> bool:

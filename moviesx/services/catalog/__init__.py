@@ -1,13 +1,14 @@
 """The catalogue (API.md 8): kinds, reads, business-rule checks and writes.
 
 Shared by the staff API and `catalog import`: `check` finds every rule failure of a validated body,
-`apply` writes it without committing. The names callers use are gathered here, so they import one name.
+`apply` writes it without committing, `save` writes and commits it. The names callers use are gathered here,
+so they import one name.
 """
 
 from moviesx.services.catalog.checks import check, target_slug
 from moviesx.services.catalog.kinds import KIND_PATHS, KINDS, Kind, image_keys
 from moviesx.services.catalog.lookups import find_by_slug, find_many_by_slug, live_list
-from moviesx.services.catalog.writes import Outcome, apply, discard_files
+from moviesx.services.catalog.writes import Outcome, apply, discard_files, restore, save, soft_delete
 
 __all__ = [
     "KINDS",
@@ -21,5 +22,8 @@ __all__ = [
     "find_many_by_slug",
     "image_keys",
     "live_list",
+    "restore",
+    "save",
+    "soft_delete",
     "target_slug",
 ]

@@ -1,7 +1,8 @@
 """Catalogue writes shared by the staff API (API.md 8) and `catalog import` (API.md 10.2).
 
-`apply` writes a checked body without committing, so callers decide the transaction. Stored files are
-reported so that a failed transaction can remove them, and replaced ones once it commits.
+`apply` writes a checked body without committing, so that `catalog import` can commit a whole document at once;
+`save` is the staff API's write and commit of one object. Stored files are reported so that a failed transaction
+can remove them, and replaced ones once it commits.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from typing import Any
 from sqlalchemy import delete, insert
 
 from moviesx.extensions import db
+from moviesx.http.errors import FieldErrors
 from moviesx.services.catalog.checks import target_slug
 from moviesx.services.catalog.kinds import Kind, Relation
 from moviesx.services.catalog.lookups import resolve_slugs
 from moviesx.services.media import CheckedImage, remove_stored, save_image, timestamp
+from moviesx.services.transactions import commit_or
 
 TRANSLATION_COVERS = "movies/translations/covers"
 
@@ -44,6 +47,34 @@ def apply(
     """
     with db.session.no_autoflush:
         return _apply(kind, obj, data, images, resolved or {})
+
+
+def save(kind: Kind, obj, data: dict[str, Any], images: dict[str, CheckedImage | None]):
+    """Write a checked body and commit it; a concurrent object with the same slug is the slug 400 (API.md 8).
+
+    The files the write replaced are removed only once it is committed; the ones it stored, when it fails.
+    """
+    outcome = apply(kind, obj, data, images)
+
+    def duplicate_slug() -> None:
+        discard_files(outcome.stored)
+        raise FieldErrors({"slug": f"{kind.label} with this slug already exists."})
+
+    commit_or(duplicate_slug)
+    discard_files(outcome.replaced)
+    return outcome.obj
+
+
+def soft_delete(obj) -> None:
+    """Soft-delete a catalogue object: it leaves every read, and its slug and name stay taken until restored."""
+    obj.delete()
+    db.session.commit()
+
+
+def restore(obj) -> None:
+    """Bring a soft-deleted catalogue object back."""
+    obj.restore()
+    db.session.commit()
 
 
 def _apply(kind: Kind, obj, data: dict[str, Any], images: dict[str, CheckedImage | None], resolved: dict) -> Outcome:
