@@ -57,14 +57,13 @@ def configure_http(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from moviesx import models  # noqa: F401 - every model must be known to Alembic and the mapper
-    from moviesx.extensions import api, babel, cache, cors, db, jwt, limiter, migrate
+    from moviesx.extensions import api, babel, cache, cors, db, limiter, migrate
     from moviesx.http.language import active_language
     from moviesx.services.feed.invalidation import install_listeners
 
     db.init_app(app)
     install_listeners()  # the session listeners that invalidate cached feeds, once per process
     migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", _migrations_dir())), render_as_batch=True)
-    jwt.init_app(app)
     cache.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=active_language)

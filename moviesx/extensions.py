@@ -3,7 +3,6 @@
 from flask_babel import Babel
 from flask_caching import Cache
 from flask_cors import CORS
-from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -24,7 +23,6 @@ NAMING_CONVENTION = {
 # SQLALCHEMY_ENGINE_OPTIONS are added to this default.
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION), engine_options={"hide_parameters": True})
 migrate = Migrate()
-jwt = JWTManager()
 cache = Cache()
 api = Api()
 limiter = Limiter(key_func=client_ip, default_limits=[], key_prefix="moviesx")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import math
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import jwt as pyjwt
 from flask import current_app
-from flask_jwt_extended import create_access_token, create_refresh_token
 
 from moviesx.clock import to_timestamp, utcnow
 from moviesx.extensions import db
@@ -49,12 +49,17 @@ def _user_claims(user: User, token_type: str) -> dict:
 
 
 def _encode(user: User, token_type: str, lifetime: timedelta) -> str:
-    """HS256 compact JWT through flask-jwt-extended; `iat`/`exp` come from the application clock (overriding the
-    library's own) so that an injected clock drives tokens too."""
+    """HS256 compact JWT (API.md 2.1) signed with PyJWT, the library `decode` verifies with; `iat`/`exp` come from the
+    application clock, so that an injected clock drives tokens too."""
     issued_at = math.floor(to_timestamp(utcnow()))
-    create = create_access_token if token_type == "access" else create_refresh_token
-    claims = {**_user_claims(user, token_type), "iat": issued_at, "exp": issued_at + int(lifetime.total_seconds())}
-    return create(identity=str(user.id), additional_claims=claims, expires_delta=lifetime)
+    claims = {
+        **_user_claims(user, token_type),
+        "sub": str(user.id),
+        "jti": uuid.uuid4().hex,
+        "iat": issued_at,
+        "exp": issued_at + int(lifetime.total_seconds()),
+    }
+    return pyjwt.encode(claims, current_app.config["SECRET_KEY"], algorithm="HS256", headers={"typ": "JWT"})
 
 
 def issue_access(user: User) -> str:
