@@ -44,9 +44,9 @@ def prepare(url: str, data: str, instance: str) -> tuple[str, list[str], list[st
     from moviesx import create_app
     from moviesx.extensions import db
     from moviesx.models import Genre, Movie, User
+    from moviesx.services.accounts.tokens import issue_access
     from moviesx.services.ops.movielens import read_dataset
     from moviesx.services.ops.movielens_import import import_dataset
-    from moviesx.services.tokens import issue_access
 
     app = create_app(
         {

@@ -53,8 +53,8 @@ def prepare(database_url: str, redis_url: str, data_dir: str, users: int) -> tup
 
     from moviesx.extensions import db
     from moviesx.models import Movie, Rating, User
-    from moviesx.services import recommender
-    from moviesx.services.tokens import issue_access
+    from moviesx.services.accounts.tokens import issue_access
+    from moviesx.services.feed import recommender
 
     app = build_app(database_url, redis_url)
     app.config["SECRET_KEY"] = SECRET
@@ -80,7 +80,7 @@ def prepare(database_url: str, redis_url: str, data_dir: str, users: int) -> tup
 def model_version(database_url: str, redis_url: str) -> str | None:
     from bench_recommender import build_app
 
-    from moviesx.services import recommender
+    from moviesx.services.feed import recommender
 
     with build_app(database_url, redis_url).app_context():
         return recommender.stored_version()

@@ -55,7 +55,7 @@ def train_from_database() -> None:
     from flask import current_app
 
     from moviesx.extensions import db
-    from moviesx.services import recommender
+    from moviesx.services.feed import recommender
 
     settings = recommender.settings_from_config(current_app.config)
     runs = []
@@ -84,7 +84,7 @@ def synthetic(count: int) -> None:
     """Power-law users and items, stars skewed towards 3-5, fit and store through the production code."""
     from flask import current_app
 
-    from moviesx.services import recommender
+    from moviesx.services.feed import recommender
 
     rng = np.random.default_rng(42)
     n_users, n_items = max(1000, count // 50), max(500, count // 200)

@@ -72,7 +72,7 @@ class ScrapeTimeCollector(Collector):
 
     def _model(self) -> list[Metric]:
         from moviesx.clock import utcnow
-        from moviesx.services import recommender
+        from moviesx.services.feed import recommender
 
         try:
             version = recommender.stored_version()
@@ -93,7 +93,7 @@ class ScrapeTimeCollector(Collector):
 
     def _trained_at(self, version: str) -> datetime | None:
         """Read from the stored model once per version and process (the payload holds the whole model)."""
-        from moviesx.services import recommender
+        from moviesx.services.feed import recommender
 
         known = self.app.extensions.get("moviesx.metrics.model")
         if known is None or known[0] != version:

@@ -263,7 +263,7 @@ def count_queries(app):
 @pytest.fixture
 def token_for(app):
     """`token_for(user)` -> a fresh access token; `headers_for(user)` -> its Authorization header."""
-    from moviesx.services.tokens import issue_access
+    from moviesx.services.accounts.tokens import issue_access
 
     return issue_access
 

@@ -9,7 +9,7 @@ from factory.alchemy import SQLAlchemyModelFactory
 
 from moviesx import models
 from moviesx.extensions import db
-from moviesx.services.passwords import hash_password
+from moviesx.services.accounts.passwords import hash_password
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple"
 

@@ -10,21 +10,21 @@ from moviesx.extensions import api
 
 # Modules whose `blp` is a flask-smorest Blueprint (documented in /api/schema/).
 API_MODULES = (
-    "auth",
-    "oauth",
-    "profile",
-    "users",
-    "movies",
-    "movie_social",
+    "accounts.auth",
+    "accounts.oauth",
+    "accounts.profile",
+    "social.users",
+    "catalog.movies",
+    "social.movies",
     "feed",
-    "persons",
-    "catalog",
-    "staff_catalog",
-    "reviews",
+    "catalog.persons",
+    "catalog.references",
+    "catalog.staff",
+    "social.reviews",
     "lists",
 )
 # Plain Flask blueprints outside the API document.
-PLAIN_MODULES = ("operations", "health", "metrics", "docs", "media")
+PLAIN_MODULES = ("ops.operations", "ops.health", "ops.metrics", "ops.docs", "ops.media")
 
 
 def register(app: Flask) -> None:

@@ -10,7 +10,7 @@ from flask import current_app, g
 from moviesx.http.auth import VERIFIED, access_claims, authenticated, current_user
 from moviesx.http.blueprint import Blueprint
 from moviesx.http.throttle import throttle
-from moviesx.schemas.catalog import MovieSchema
+from moviesx.schemas.catalog.items import MovieSchema
 from moviesx.services.feed.cache import cached_body, feed_body
 
 blp = Blueprint(

@@ -7,7 +7,7 @@ from moviesx.http.blueprint import Blueprint, permits, resolves
 from moviesx.http.lookup import get_or_404, user_or_404
 from moviesx.http.pagination import cursor, page
 from moviesx.models import Movie, MovieList
-from moviesx.schemas.catalog import movie_load_options
+from moviesx.schemas.catalog.items import movie_load_options
 from moviesx.schemas.lists import (
     ListFillArgs,
     ListMoviePageSchema,
@@ -19,7 +19,7 @@ from moviesx.schemas.lists import (
     MovieListSchema,
     SuccessSchema,
 )
-from moviesx.services import lists
+from moviesx.services.lists import privacy, writes
 
 blp = Blueprint(
     "lists",
@@ -34,12 +34,12 @@ blp = Blueprint(
 
 def visible_list(username: str, slug: str) -> MovieList:
     """The owner (generic 404 `User`), then the list when the caller may see it (privacy 404)."""
-    return lists.visible_list_or_404(current_user(), user_or_404(username), slug)
+    return privacy.visible_list_or_404(current_user(), user_or_404(username), slug)
 
 
 def own_list(username: str, slug: str) -> MovieList:
     """The owner (generic 404 `User`), then the list when the caller owns it (privacy 404 otherwise)."""
-    return lists.owned_list_or_404(current_user(), user_or_404(username), slug)
+    return privacy.owned_list_or_404(current_user(), user_or_404(username), slug)
 
 
 def listed_movie(movie_slug: str) -> Movie:
@@ -49,7 +49,7 @@ def listed_movie(movie_slug: str) -> Movie:
 def list_owner(movie_list: MovieList) -> None:
     """A visible list of someone else: 403 with the privacy message."""
     if movie_list.user_id != current_user().id:
-        raise lists.not_visible(403)
+        raise privacy.not_visible(403)
 
 
 @blp.route("/", methods=["GET"])
@@ -61,7 +61,7 @@ def my_lists():
 
     Any verified user. A page of all the caller's lists, id ascending.
     """
-    return lists.own_lists(current_user())
+    return privacy.own_lists(current_user())
 
 
 @blp.route("/", methods=["POST"])
@@ -77,7 +77,7 @@ def create_list(data: dict, fill: dict):
     `celebrities[]` and `friends[]`; the first unknown genre, celebrity or non-friend is a 400 `{"error": ...}`.
     Otherwise the list starts empty.
     """
-    return lists.create_list(current_user(), data, **fill)
+    return writes.create_list(current_user(), data, **fill)
 
 
 @blp.route("/searching/", methods=["GET"])
@@ -91,7 +91,7 @@ def search_lists(args: dict):
     Any verified user. A page of the lists the caller may see (own, public, friends' `F`) whose name contains
     `query` (ignoring case), id ascending.
     """
-    return lists.searchable_lists(current_user(), args.get("query"))
+    return privacy.searchable_lists(current_user(), args.get("query"))
 
 
 @blp.route("/<username:username>/", methods=["GET"])
@@ -105,7 +105,7 @@ def user_lists(owner):
     Any verified user. A cursor page of the user's lists that the caller may see, id descending; invisible
     lists are left out, and out of `count`.
     """
-    return lists.visible_lists_for(current_user(), owner)
+    return privacy.visible_lists_for(current_user(), owner)
 
 
 @blp.route("/<username:username>/<slug>/", methods=["GET"])
@@ -133,7 +133,7 @@ def update_list(data: dict, movie_list: MovieList):
     The owner only (anyone else gets the privacy 404). The slug is derived again from the name; an absent
     `description` is left unchanged.
     """
-    return lists.update_list(movie_list, data)
+    return writes.update_list(movie_list, data)
 
 
 @blp.route("/<username:username>/<slug>/", methods=["DELETE"])
@@ -146,7 +146,7 @@ def delete_list(movie_list: MovieList):
 
     The owner only (anyone else gets the privacy 404). The list is deleted for good.
     """
-    lists.delete_list(movie_list)
+    writes.delete_list(movie_list)
     return {"success": True}
 
 
@@ -164,7 +164,7 @@ def add_movie(movie_list: MovieList, movie: Movie):
     The owner only: a list the caller may see but does not own is a 403. The movie is appended (no change
     when it is already there); a list holds at most 1000 movies.
     """
-    return lists.add_movie(movie_list, movie)
+    return writes.add_movie(movie_list, movie)
 
 
 @blp.route("/<username:username>/<slug>/<movie_slug:movie_slug>/", methods=["DELETE"])
@@ -179,7 +179,7 @@ def remove_movie(movie_list: MovieList, movie: Movie):
 
     The owner only: a list the caller may see but does not own is a 403. Also 200 when the movie was not in it.
     """
-    lists.remove_movie(movie_list, movie)
+    writes.remove_movie(movie_list, movie)
     return {"success": True}
 
 
@@ -196,4 +196,4 @@ def search_list_movies(args: dict, movie_list: MovieList):
     Any verified user who may see the list. A page of its live movies whose base or translated title contains
     `query` (ignoring case), in list order.
     """
-    return lists.list_movies(movie_list, args.get("query"), movie_load_options())
+    return writes.list_movies(movie_list, args.get("query"), movie_load_options())

@@ -13,7 +13,7 @@ from flask import current_app
 
 from moviesx.cli import CommandGroup
 from moviesx.clock import utcnow
-from moviesx.services import recommender
+from moviesx.services.feed import recommender
 
 log = logging.getLogger("moviesx.recommender")
 recommender_group = CommandGroup("recommender", help="Train, evaluate and schedule the recommendation model.")
@@ -67,8 +67,8 @@ def next_run(now: datetime, at: time) -> datetime:
 
 def trigger_retrain() -> str:
     """Enqueue a retrain on the `default` queue, or retrain in this process when REDIS_URL is unset."""
+    from moviesx.services.feed.recommender import RETRAIN_JOB
     from moviesx.services.jobs import enqueue
-    from moviesx.services.recommender import RETRAIN_JOB
     from moviesx.tasks.recommender import retrain_model
 
     if current_app.config.get("REDIS_URL"):

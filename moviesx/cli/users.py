@@ -7,8 +7,8 @@ import click
 from moviesx.cli import CommandGroup
 from moviesx.extensions import db
 from moviesx.models import User
-from moviesx.services import users as user_rules
-from moviesx.services.passwords import password_problems
+from moviesx.services.accounts import users as user_rules
+from moviesx.services.accounts.passwords import password_problems
 
 users = CommandGroup("users", help="Manage user accounts.")
 commands = [users]

@@ -14,7 +14,7 @@ from moviesx.http.errors import APIError, error
 from moviesx.http.language import language_from_query, set_language
 from moviesx.http.throttle import throttle
 from moviesx.models import User
-from moviesx.services import tokens
+from moviesx.services.accounts import tokens
 
 ANY = "any"  # A: valid token of an active user, verified or not
 VERIFIED = "verified"  # A+V

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import g, has_request_context, request
 from flask_babel import refresh
 
-from moviesx.models.user import LANGUAGES
+from moviesx.models.accounts import LANGUAGES
 
 DEFAULT_LANGUAGE = "en"
 

@@ -1,5 +1,15 @@
 """All models, importable from one place (Alembic and the app factory import this package)."""
 
+from moviesx.models.accounts import (
+    LANGUAGES,
+    AddressCodeEvent,
+    CodeFailure,
+    OneTimeCode,
+    RevokedToken,
+    User,
+    user_following_persons,
+    user_platforms,
+)
 from moviesx.models.base import INCLUDE_DELETED, SoftDeleteMixin, TimestampMixin
 from moviesx.models.catalog import (
     AWARD_CATEGORIES,
@@ -31,16 +41,6 @@ from moviesx.models.social import (
     Reaction,
     Review,
     UnseenMark,
-)
-from moviesx.models.user import (
-    LANGUAGES,
-    AddressCodeEvent,
-    CodeFailure,
-    OneTimeCode,
-    RevokedToken,
-    User,
-    user_following_persons,
-    user_platforms,
 )
 
 __all__ = [

@@ -10,7 +10,7 @@ from moviesx.http.urls import movie_url, user_url
 from moviesx.models.lists import PRIVACY_CODES, list_slug
 from moviesx.schemas.base import InputSchema, OutputSchema, cursor_of, page_of
 from moviesx.schemas.base import SuccessSchema as SuccessSchema  # re-exported for the lists blueprint
-from moviesx.schemas.catalog import MovieSchema
+from moviesx.schemas.catalog.items import MovieSchema
 from moviesx.schemas.fields import BLANK, Choice, Str
 from moviesx.schemas.query import QueryArray, QueryFlag, QueryText
 

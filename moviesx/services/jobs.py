@@ -1,4 +1,4 @@
-"""How a service asks for background work: a job named by its dotted path (`moviesx.tasks.mail.send_reset_email`).
+"""How a service asks for background work: a job named by its dotted path (`moviesx.tasks.accounts.send_reset_email`).
 
 The job goes to RQ when REDIS_URL is set; otherwise, or while Redis cannot take it, it runs inline after the
 response. Naming jobs instead of importing them keeps services free of `moviesx.tasks` (tasks call services, never

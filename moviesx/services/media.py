@@ -25,8 +25,8 @@ from sqlalchemy.orm import Session, SessionTransaction
 from moviesx.clock import utcnow
 from moviesx.extensions import db
 from moviesx.http.errors import unavailable
+from moviesx.models.accounts import DEFAULT_USER_PICTURE
 from moviesx.models.catalog import DEFAULT_AWARD_ICON, DEFAULT_MOVIE_COVER, DEFAULT_PERSON_IMAGE
-from moviesx.models.user import DEFAULT_USER_PICTURE
 
 log = logging.getLogger("moviesx.media")
 

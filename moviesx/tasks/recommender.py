@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from moviesx.services import recommender
+from moviesx.services.feed import recommender
 from moviesx.tasks import job
 
 log = logging.getLogger("moviesx.tasks")

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from moviesx.extensions import db
 from moviesx.models import CodeFailure, OneTimeCode, User
-from moviesx.services import codes
+from moviesx.services.accounts import codes
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 from tests.support import smtp as smtp_support
 from tests.support.smtp import code_in, html_of, text_of

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from moviesx.extensions import db
-from moviesx.services import recommender
-from moviesx.services.feed import tokens
+from moviesx.services.feed import recommender, tokens
 from tests.factories import (
     AwardFactory,
     GenreFactory,

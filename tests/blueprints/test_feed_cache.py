@@ -12,9 +12,8 @@ from sqlalchemy import delete
 
 from moviesx.extensions import cache, db
 from moviesx.models import Movie, MovieTranslation, UnseenMark
-from moviesx.services import recommender
 from moviesx.services.feed import cache as feed_cache
-from moviesx.services.feed import tokens
+from moviesx.services.feed import recommender, tokens
 from tests.factories import AwardFactory, GenreFactory, PlatformFactory, UserFactory, link_movie, make_friends
 from tests.support import outages
 from tests.support.backends import redis_url, stopped_redis_url

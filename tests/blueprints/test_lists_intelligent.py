@@ -10,8 +10,8 @@ import pytest
 
 from moviesx.extensions import cache, db
 from moviesx.models import MovieList, MovieListItem
-from moviesx.services import recommender
-from moviesx.services.recommendations import AGGREGATE_KEY, recommend
+from moviesx.services.feed import recommender
+from moviesx.services.feed.recommendations import AGGREGATE_KEY, recommend
 from tests.factories import (
     AwardFactory,
     GenreFactory,

@@ -183,7 +183,7 @@ def test_put_and_delete_are_owner_only(as_user, scene, privacy, role):
 
 
 def test_unfriending_hides_friends_only_lists_at_once(as_user, scene):
-    from moviesx.services.friends import unfriend
+    from moviesx.services.social.friends import unfriend
 
     cast, lists, _, _ = scene
     assert as_user(cast.friend).get(list_path(lists["F"])).status_code == 200

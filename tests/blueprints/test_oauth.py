@@ -147,7 +147,7 @@ def test_slow_provider_times_out(client, google_stub, monkeypatch):
     """The exchange is bounded by its timeout (10 s in production, shortened here to keep the test fast)."""
     import time
 
-    from moviesx.services import google as google_service
+    from moviesx.services.accounts import google as google_service
 
     monkeypatch.setattr(google_service, "PROVIDER_TIMEOUT", 0.2)
     google_stub.profiles["good-code"] = profile()

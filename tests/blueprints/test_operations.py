@@ -6,7 +6,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from rq import SimpleWorker
 
-from moviesx.services import recommender
+from moviesx.services.feed import recommender
 from moviesx.services.jobs import queue, redis_connection
 from tests.factories import UserFactory
 from tests.support.backends import stopped_redis_url

@@ -8,7 +8,7 @@ from werkzeug.security import generate_password_hash
 
 from moviesx.extensions import db
 from moviesx.models import OneTimeCode, User
-from moviesx.services import passwords
+from moviesx.services.accounts import passwords
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 from tests.support import smtp as smtp_support
 from tests.support.smtp import code_in

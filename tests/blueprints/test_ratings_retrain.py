@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from moviesx.services import recommender
+from moviesx.services.feed import recommender
 from tests.factories import MovieFactory, UserFactory
 
 

@@ -8,7 +8,7 @@ import jwt
 import pytest
 
 from moviesx.extensions import db
-from moviesx.services.users import set_password
+from moviesx.services.accounts.users import set_password
 from tests.conftest import TEST_SECRET
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 

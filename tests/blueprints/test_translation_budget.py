@@ -6,7 +6,7 @@ import pytest
 
 from moviesx.clock import today
 from moviesx.extensions import cache, db
-from moviesx.services.translator import BUDGET_SECONDS
+from moviesx.services.social.translator import BUDGET_SECONDS
 from tests.factories import ReviewFactory, UserFactory
 from tests.support.backends import stopped_redis_url
 from tests.support.deepl_stub import DeepLStub

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, time
 import pytest
 
 from moviesx.cli.recommender import next_run, run_scheduler
-from moviesx.services import recommender
+from moviesx.services.feed import recommender
 from tests.conftest import FakeClock
 from tests.factories import UserFactory
 from tests.support.recommender import movie, rate_many

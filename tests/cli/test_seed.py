@@ -9,8 +9,8 @@ from PIL import Image
 
 from moviesx import models
 from moviesx.extensions import db
+from moviesx.services.accounts.passwords import verify_password
 from moviesx.services.ops.demo_data import SeedOptions, build_catalogue
-from moviesx.services.passwords import verify_password
 
 ARGS = ["seed", "demo", "--users", "6", "--movies", "12", "--ratings", "60", "--password", "demo-password-123"]
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from moviesx.extensions import db
 from moviesx.models import User
-from moviesx.services.passwords import verify_password
+from moviesx.services.accounts.passwords import verify_password
 from tests.factories import UserFactory
 
 PASSWORD = "command-line-passphrase"

@@ -199,7 +199,7 @@ def test_unverified_message_uses_the_stored_language(ladder_app, client, headers
 
 def test_token_issued_before_password_change_is_invalid(ladder_app, client, headers_for, clock):
     from moviesx.extensions import db
-    from moviesx.services.users import set_password
+    from moviesx.services.accounts.users import set_password
 
     user = UserFactory()
     authorization = headers_for(user)["Authorization"]
@@ -212,7 +212,7 @@ def test_token_issued_before_password_change_is_invalid(ladder_app, client, head
 
 def test_token_issued_in_the_same_second_as_the_change_stays_valid(ladder_app, client, clock):
     from moviesx.extensions import db
-    from moviesx.services.users import set_password
+    from moviesx.services.accounts.users import set_password
 
     user = UserFactory()
     set_password(user, "a-brand-new-passphrase")

@@ -21,7 +21,7 @@ from moviesx.extensions import db
 from moviesx.http.auth import VERIFIED, authenticated
 from moviesx.http.errors import json_response
 from moviesx.models import User
-from moviesx.services.tokens import issue_access
+from moviesx.services.accounts.tokens import issue_access
 from tests.conftest import base_config
 from tests.factories import DEFAULT_PASSWORD, MovieFactory, UserFactory
 from tests.support.tcp_proxy import TcpProxy

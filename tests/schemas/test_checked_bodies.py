@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from moviesx.schemas.accounts import CheckedBody, SignupSchema
-from moviesx.schemas.profile import ProfileUpdateSchema
+from moviesx.schemas.accounts.profile import ProfileUpdateSchema
+from moviesx.schemas.accounts.registration import CheckedBody, SignupSchema
 
 
 def test_signup_body_loads_without_a_query(app, count_queries):

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from moviesx.extensions import db
 from moviesx.models import AddressCodeEvent, CodeFailure, OneTimeCode
-from moviesx.services import codes
+from moviesx.services.accounts import codes
 from tests.factories import UserFactory
 
 

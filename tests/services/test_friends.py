@@ -6,7 +6,7 @@ import pytest
 
 from moviesx.extensions import db
 from moviesx.models import FriendRequest
-from moviesx.services.friends import are_friends, dump_users, friend_ids, friendship_map, request_between
+from moviesx.services.social.friends import are_friends, dump_users, friend_ids, friendship_map, request_between
 from tests.factories import UserFactory, make_friends
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import event
 
 from moviesx.extensions import db
 from moviesx.models import MovieList, MovieListItem
-from moviesx.services import lists
+from moviesx.services.lists import privacy, writes
 from tests.factories import MovieFactory, UserFactory, make_friends
 from tests.support.lists import cast_fixture, make_list  # noqa: F401 - the `cast` fixture
 
@@ -21,17 +21,17 @@ VISIBLE = {"owner": ("P", "F", "R"), "friend": ("P", "F"), "fof": ("P",), "stran
 
 @pytest.mark.parametrize("role", ROLES)
 def test_visible_privacities(cast, role):
-    assert lists.visible_privacities(cast[role], cast.owner) == VISIBLE[role]
+    assert privacy.visible_privacities(cast[role], cast.owner) == VISIBLE[role]
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_can_see_and_visible_lists_for_agree(cast, role):
     made = {code: make_list(cast.owner, privacity=code) for code in ("P", "F", "R")}
 
-    seen = {m.privacity for m in db.session.scalars(lists.visible_lists_for(cast[role], cast.owner))}
+    seen = {m.privacity for m in db.session.scalars(privacy.visible_lists_for(cast[role], cast.owner))}
 
     assert seen == set(VISIBLE[role])
-    assert {code for code, m in made.items() if lists.can_see(cast[role], m)} == set(VISIBLE[role])
+    assert {code for code, m in made.items() if privacy.can_see(cast[role], m)} == set(VISIBLE[role])
 
 
 def test_an_inactive_owner_shows_nothing_to_others(cast):
@@ -39,16 +39,16 @@ def test_an_inactive_owner_shows_nothing_to_others(cast):
     cast.owner.is_active = False
     db.session.commit()
 
-    assert lists.visible_privacities(cast.friend, cast.owner) == ()
-    assert not lists.can_see(cast.stranger, movie_list)
-    assert db.session.scalars(lists.searchable_lists(cast.friend, None)).all() == []
+    assert privacy.visible_privacities(cast.friend, cast.owner) == ()
+    assert not privacy.can_see(cast.stranger, movie_list)
+    assert db.session.scalars(privacy.searchable_lists(cast.friend, None)).all() == []
 
 
 def test_friendship_is_symmetric_for_visibility(cast):
     mine = make_list(cast.friend, privacity="F")
 
-    assert lists.can_see(cast.owner, mine)
-    assert not lists.can_see(cast.stranger, mine)
+    assert privacy.can_see(cast.owner, mine)
+    assert not privacy.can_see(cast.stranger, mine)
 
 
 def test_searchable_lists_is_own_any_public_and_friends_only_of_friends(cast):
@@ -57,7 +57,7 @@ def test_searchable_lists_is_own_any_public_and_friends_only_of_friends(cast):
     stranger_r = make_list(cast.stranger, privacity="R", name="stranger R")
 
     def ids(user, query=None):
-        return [m.id for m in db.session.scalars(lists.searchable_lists(user, query))]
+        return [m.id for m in db.session.scalars(privacy.searchable_lists(user, query))]
 
     assert ids(cast.owner) == [p.id, f.id, r.id]
     assert ids(cast.friend) == [p.id, f.id, fof_f.id]
@@ -70,10 +70,10 @@ def test_searchable_lists_is_own_any_public_and_friends_only_of_friends(cast):
 def test_owned_list_or_404_refuses_everyone_but_the_owner(cast):
     make_list(cast.owner, slug="pub", privacity="P")
 
-    assert lists.owned_list_or_404(cast.owner, cast.owner, "pub").slug == "pub"
-    with pytest.raises(lists.APIError) as caught:
-        lists.owned_list_or_404(cast.friend, cast.owner, "pub")
-    assert (caught.value.status, caught.value.body) == (404, {"error": lists.NOT_VISIBLE})
+    assert privacy.owned_list_or_404(cast.owner, cast.owner, "pub").slug == "pub"
+    with pytest.raises(privacy.APIError) as caught:
+        privacy.owned_list_or_404(cast.friend, cast.owner, "pub")
+    assert (caught.value.status, caught.value.body) == (404, {"error": privacy.NOT_VISIBLE})
 
 
 # --- Concurrency ---------------------------------------------------------------------------------
@@ -186,5 +186,5 @@ def test_friends_of_friends_are_not_friends(app):
     make_friends(b, c)
     movie_list = make_list(a, privacity="F")
 
-    assert lists.can_see(b, movie_list)
-    assert not lists.can_see(c, movie_list)
+    assert privacy.can_see(b, movie_list)
+    assert not privacy.can_see(c, movie_list)

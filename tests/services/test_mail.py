@@ -10,8 +10,8 @@ from email import message_from_bytes, policy
 import pytest
 from aiosmtpd.controller import Controller
 
-from moviesx.services import mail
-from moviesx.tasks.mail import send_change_notice_email, send_reset_email, send_verification_email
+from moviesx.services.accounts import mail
+from moviesx.tasks.accounts import send_change_notice_email, send_reset_email, send_verification_email
 from tests.support import smtp as smtp_support
 from tests.support.google_stub import self_signed_certificate
 from tests.support.smtp import Mailbox, free_port, html_of, text_of

@@ -6,7 +6,7 @@ import pytest
 from werkzeug.security import generate_password_hash
 
 from moviesx import create_app
-from moviesx.services.passwords import common_passwords, hash_password, password_problems, verify_password
+from moviesx.services.accounts.passwords import common_passwords, hash_password, password_problems, verify_password
 
 SHORT = "This password is too short. It must contain at least 10 characters."
 COMMON = "This password is too common."

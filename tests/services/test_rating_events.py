@@ -8,7 +8,7 @@ from sqlalchemy import inspect
 
 from moviesx.extensions import db
 from moviesx.services.feed.cache import warm_later
-from moviesx.services.recommender import note_rating_change
+from moviesx.services.feed.recommender import note_rating_change
 from moviesx.signals import rating_changed, unseen_changed
 from tests.factories import MovieFactory, UserFactory
 

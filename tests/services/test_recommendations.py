@@ -8,8 +8,8 @@ import pytest
 
 from moviesx.extensions import cache
 from moviesx.models import Movie
-from moviesx.services import recommender
-from moviesx.services.recommendations import AGGREGATE_KEY, recommend
+from moviesx.services.feed import recommender
+from moviesx.services.feed.recommendations import AGGREGATE_KEY, recommend
 from tests.factories import (
     AwardFactory,
     GenreFactory,

@@ -7,8 +7,8 @@ import pytest
 
 from moviesx import create_app
 from moviesx.extensions import cache, db
-from moviesx.services import recommender
-from moviesx.services.recommendations import recommend
+from moviesx.services.feed import recommender
+from moviesx.services.feed.recommendations import recommend
 from tests.factories import UserFactory
 from tests.support.recommender import ids, movie, rate_many
 

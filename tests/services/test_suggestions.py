@@ -6,7 +6,7 @@ import pytest
 
 from moviesx.extensions import db
 from moviesx.models import FriendRequest
-from moviesx.services.friends import suggestions_page
+from moviesx.services.social.friends import suggestions_page
 from tests.factories import UserFactory, make_friends
 
 

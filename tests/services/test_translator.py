@@ -7,7 +7,7 @@ import socket
 import pytest
 
 from moviesx.http.errors import APIError
-from moviesx.services.translator import CACHE_SECONDS, translate
+from moviesx.services.social.translator import CACHE_SECONDS, translate
 from tests.support.backends import stopped_redis_url
 from tests.support.deepl_stub import DeepLStub
 

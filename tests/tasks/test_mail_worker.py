@@ -71,7 +71,7 @@ def test_signup_mail_goes_through_redis_and_a_worker_process_with_retries(redis_
     assert smtp.messages == []  # nothing is sent inline when REDIS_URL is set
     connection = redis_connection()
     [job] = Queue("default", connection=connection).get_jobs()
-    assert job.func_name == "moviesx.tasks.mail.send_verification_email"
+    assert job.func_name == "moviesx.tasks.accounts.send_verification_email"
     assert job.retries_left == 3
 
     # The SMTP server is unreachable: the job raises inside the worker and is scheduled for a retry.

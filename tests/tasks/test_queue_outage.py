@@ -72,5 +72,5 @@ def test_jobs_go_to_the_queue_again_when_it_answers(queue_behind_proxy_config, r
     signup(client, "after")
     assert [message["To"] for message in smtp_server.messages] == ["during@example.com"]
     [job] = Queue("default", connection=redis_connection()).get_jobs()
-    assert job.func_name == "moviesx.tasks.mail.send_verification_email" and job.args[0] == "after@example.com"
+    assert job.func_name == "moviesx.tasks.accounts.send_verification_email" and job.args[0] == "after@example.com"
     assert records.at(logging.INFO) == ["Job queue reachable again"]

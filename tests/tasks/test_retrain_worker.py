@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from moviesx.services import recommender
-from moviesx.services.recommendations import recommend
+from moviesx.services.feed import recommender
+from moviesx.services.feed.recommendations import recommend
 from tests.conftest import TEST_SECRET
 from tests.factories import UserFactory
 from tests.support.recommender import movie, rate_many

@@ -23,8 +23,8 @@ from moviesx.models import (
     movie_actors,
     movie_directors,
 )
-from moviesx.schemas import catalog as schemas
-from moviesx.schemas import staff_catalog as staff_schemas
+from moviesx.schemas.catalog import items
+from moviesx.schemas.catalog import staff as staff_schemas
 
 
 @dataclass(frozen=True)
@@ -56,9 +56,9 @@ class Kind:
 
     def load_options(self) -> list:
         if self.model is Movie:
-            return schemas.movie_load_options()
+            return items.movie_load_options()
         if self.model is Person:
-            return schemas.person_load_options()
+            return items.person_load_options()
         return []
 
 

@@ -27,11 +27,11 @@ from moviesx.extensions import cache, db
 from moviesx.http.language import active_language, set_language
 from moviesx.metrics import FEED_CACHE
 from moviesx.models import User
-from moviesx.services import recommender
+from moviesx.services.accounts.tokens import issued_before
+from moviesx.services.feed import recommender
+from moviesx.services.feed.recommendations import AGGREGATE_LIFETIME, FEED_SIZE, movies_in_order, rank
 from moviesx.services.feed.tokens import CATALOG_TOKEN_KEY, USER_TOKEN_KEY, cache_failed, new_token, trusted
 from moviesx.services.jobs import enqueue
-from moviesx.services.recommendations import AGGREGATE_LIFETIME, FEED_SIZE, movies_in_order, rank
-from moviesx.services.tokens import issued_before
 
 ENTRY_KEY = "feed:entry:v1:{}"  # bump the version when Entry changes shape (entries outlive deployments)
 MOVIE_KEY = "feed:movie:{}:{}:{}:{}"  # id, language, catalogue token, URL root -> the serialised Movie
@@ -169,7 +169,7 @@ def _compute(user: User, catalog_token: str | None = None) -> tuple[bytes, datet
 
 def _serialised_movies(movie_ids: list[int], catalog_token: str | None) -> list[dict]:
     """The Movie objects of `movie_ids`, in order; each is cached under the catalogue token, language and host."""
-    from moviesx.schemas.catalog import MovieSchema
+    from moviesx.schemas.catalog.items import MovieSchema
 
     keys = {movie_id: MOVIE_KEY.format(movie_id, active_language(), catalog_token, request.host_url) for movie_id in movie_ids}
     found = {}

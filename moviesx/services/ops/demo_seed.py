@@ -31,6 +31,7 @@ from moviesx.models import (
     Review,
     User,
 )
+from moviesx.services.accounts.passwords import hash_password
 from moviesx.services.ops.catalog_import import import_document
 from moviesx.services.ops.demo_data import (
     COMMENTS,
@@ -43,7 +44,6 @@ from moviesx.services.ops.demo_data import (
     SeedOptions,
     build_catalogue,
 )
-from moviesx.services.passwords import hash_password
 from moviesx.slugify import slugify
 
 

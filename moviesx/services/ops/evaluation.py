@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from moviesx.services.recommender import train_factors
+from moviesx.services.feed.recommender import train_factors
 
 TOP_N = 10
 TRAIN_SHARE = 0.8

@@ -1,0 +1,1 @@
+"""Accounts: authentication, Google login and the caller's profile."""

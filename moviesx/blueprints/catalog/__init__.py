@@ -1,0 +1,1 @@
+"""Catalogue: movies, persons, genres, platforms, awards, and the staff catalogue."""

@@ -1,0 +1,1 @@
+"""Operations: index, health probes, metrics, Swagger UI assets, media files."""

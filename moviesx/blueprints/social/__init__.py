@@ -1,0 +1,1 @@
+"""Social: users and friends, ratings and unseen marks, reviews, comments and reactions."""

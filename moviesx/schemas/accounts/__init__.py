@@ -1,0 +1,1 @@
+"""Accounts: signup, verification, login, tokens and profile shapes."""

@@ -1,0 +1,1 @@
+"""Catalogue: movie, person, genre, platform and award shapes, search and staff bodies."""

@@ -1,0 +1,1 @@
+"""Social: users, ratings, reviews, comments, reactions and friend requests."""

@@ -1,0 +1,1 @@
+"""Accounts: signup, codes, login, tokens, passwords, Google, account emails."""

@@ -1,0 +1,1 @@
+"""Movie lists: who may see them (privacy) and how they are written and filled (writes)."""

@@ -1,0 +1,1 @@
+"""Social: friends, ratings, reviews, comments, reactions and their translations."""

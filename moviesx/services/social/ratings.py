@@ -1,0 +1,86 @@
+"""Ratings, unseen marks, friends' ratings and the caller's lists holding a movie (API.md 5.3, 6.3)."""
+
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import Select, delete, select
+from sqlalchemy.orm import joinedload
+
+from moviesx.clock import utcnow
+from moviesx.extensions import db
+from moviesx.http.errors import error
+from moviesx.models import Movie, MovieList, MovieListItem, Rating, UnseenMark, User
+from moviesx.services.social.friends import friend_ids
+from moviesx.services.transactions import commit_or
+from moviesx.signals import rating_changed, unseen_changed
+
+
+def rating_of(user: User, movie: Movie) -> Rating:
+    rating = db.session.scalar(select(Rating).where(Rating.user_id == user.id, Rating.movie_id == movie.id))
+    if rating is None:
+        raise error(404, "Rating not found")
+    return rating
+
+
+def rate(user: User, movie: Movie, value: int) -> Rating:
+    """Create the one rating of (user, movie); a concurrent duplicate loses on the unique constraint."""
+    exists_already = db.session.scalar(select(Rating.id).where(Rating.user_id == user.id, Rating.movie_id == movie.id))
+    if exists_already is not None:
+        raise error(400, "You have already rated this movie")
+    rating = Rating(user_id=user.id, movie_id=movie.id, rating=value)
+    db.session.add(rating)
+    commit_or(error(400, "You have already rated this movie"))
+    rating_changed.send(current_app._get_current_object(), user=user, rating=rating)
+    return rating
+
+
+def change_rating(user: User, movie: Movie, value: int) -> Rating:
+    rating = rating_of(user, movie)
+    rating.rating = value
+    rating.updated_at = utcnow()
+    db.session.commit()
+    rating_changed.send(current_app._get_current_object(), user=user, rating=rating)
+    return rating
+
+
+def mark_unseen(user: User, movie: Movie) -> None:
+    if db.session.get(UnseenMark, (user.id, movie.id)) is not None:
+        raise error(400, "Movie already marked as unseen")
+    db.session.add(UnseenMark(user_id=user.id, movie_id=movie.id))
+    commit_or(error(400, "Movie already marked as unseen"))
+    unseen_changed.send(current_app._get_current_object(), user=user)
+
+
+def unmark_unseen(user: User, movie: Movie) -> None:
+    deleted = db.session.execute(
+        delete(UnseenMark)
+        .where(UnseenMark.user_id == user.id, UnseenMark.movie_id == movie.id)
+        .execution_options(synchronize_session=False, feed_users=(user.id,))
+    ).rowcount
+    if not deleted:
+        db.session.rollback()
+        raise error(400, "Movie not marked as unseen")
+    db.session.commit()
+    unseen_changed.send(current_app._get_current_object(), user=user)
+
+
+def friends_ratings(user: User, movie: Movie) -> Select:
+    """Ratings of `movie` by the user's active friends, newest first."""
+    return (
+        select(Rating)
+        .where(Rating.movie_id == movie.id, Rating.user_id.in_(friend_ids(user.id)))
+        .order_by(Rating.created_at.desc(), Rating.id.desc())
+        .options(joinedload(Rating.user), joinedload(Rating.movie))
+    )
+
+
+def list_slugs_with(user: User, movie: Movie) -> list[str]:
+    """Slugs of the user's lists that contain `movie`, by list id."""
+    return list(
+        db.session.scalars(
+            select(MovieList.slug)
+            .join(MovieListItem, MovieListItem.movie_list_id == MovieList.id)
+            .where(MovieList.user_id == user.id, MovieListItem.movie_id == movie.id)
+            .order_by(MovieList.id)
+        )
+    )
