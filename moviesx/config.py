@@ -173,8 +173,6 @@ class Config:
             "RATELIMIT_ENABLED": self._bool("RATELIMIT_ENABLED", True),
             "RATELIMIT_STORAGE_URI": ratelimit_storage,
             "RATELIMIT_STORAGE_OPTIONS": _ratelimit_storage_options(ratelimit_storage),
-            "RATELIMIT_STRATEGY": "moving-window",
-            "RATELIMIT_HEADERS_ENABLED": False,
             "JWT_ACCESS_MINUTES": self._int("JWT_ACCESS_MINUTES", 60),
             "JWT_REFRESH_DAYS": self._int("JWT_REFRESH_DAYS", 90),
             "CODE_TTL_SECONDS": self._int("CODE_TTL_SECONDS", 900),

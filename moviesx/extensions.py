@@ -3,13 +3,12 @@
 from flask_babel import Babel
 from flask_caching import Cache
 from flask_cors import CORS
-from flask_limiter import Limiter
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
 
-from moviesx.http.client_ip import client_ip
 from moviesx.http.openapi import Api
+from moviesx.http.rate_limits import RateLimits
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -25,6 +24,6 @@ db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION), engine_o
 migrate = Migrate()
 cache = Cache()
 api = Api()
-limiter = Limiter(key_func=client_ip, default_limits=[], key_prefix="moviesx")
+limiter = RateLimits()
 babel = Babel()
 cors = CORS()

@@ -1,4 +1,4 @@
-"""Rate-limit buckets on a moving 60 s window (API.md 7.6), through Flask-Limiter's storage.
+"""Rate-limit buckets on a moving 60 s window (API.md 7.6), counted in the app's `limits` storage.
 
 Rate limiting only spreads load, so it fails open (API.md 21): while its storage cannot be reached, requests are let
 through and counted in RATE_LIMIT_STORAGE_ERRORS. The storage raises limits' StorageError for that
@@ -39,7 +39,7 @@ def throttle(bucket: str, key: str | int) -> None:
         RATE_LIMIT_STORAGE_ERRORS.inc()
         return
     item = parse(BUCKETS[bucket])
-    strategy = limiter.limiter
+    strategy = limiter.strategy
     try:
         allowed = strategy.hit(item, bucket, str(key))
         reset_at = None if allowed else strategy.get_window_stats(item, bucket, str(key))[0]

@@ -36,7 +36,7 @@ def fake_time(app, monkeypatch):
     fake = FakeTime()
     monkeypatch.setattr(limits.storage.memory, "time", fake)
     monkeypatch.setattr(moviesx.http.throttle, "time", fake)
-    limiter.limiter.storage.reset()
+    limiter.strategy.storage.reset()
     return fake
 
 
@@ -119,7 +119,7 @@ def test_per_user_bucket_counts_only_requests_past_the_ladder(client, fake_time,
     user = UserFactory()
     item = parse("2000/minute")
     for _ in range(1999):
-        assert limiter.limiter.hit(item, "user", str(user.id))
+        assert limiter.strategy.hit(item, "user", str(user.id))
     for _ in range(3):
         assert client.get("/api/users/", headers={"Authorization": "Bearer broken"}).status_code == 401
     assert client.get("/api/users/", headers=headers_for(user)).status_code == 200

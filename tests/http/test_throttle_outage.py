@@ -64,7 +64,7 @@ def test_limits_apply_again_when_the_storage_answers(app, redis_proxy, limiter_s
     user = UserFactory()
     assert as_user(user).get("/api/users/").status_code == 200
     limit = parse(BUCKETS["user"])
-    while limiter.limiter.hit(limit, "user", str(user.id)):
+    while limiter.strategy.hit(limit, "user", str(user.id)):
         pass
     assert as_user(user).get("/api/users/").status_code == 429
 

@@ -62,7 +62,7 @@ def redis_proxy():
 @pytest.fixture
 def limiter_storage(app, tmp_path):
     """`limiter_storage(uri)` moves the test's (fresh) app's rate limits to `uri`, with the options production
-    derives from it. Flask-Limiter keeps one storage per process, so the next tests get a memory storage back."""
+    derives from it; the next tests get a memory storage back."""
     from moviesx.config import Config
     from moviesx.extensions import limiter
 
