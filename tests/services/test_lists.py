@@ -11,7 +11,7 @@ from sqlalchemy import event
 
 from moviesx.extensions import db
 from moviesx.models import MovieList, MovieListItem
-from moviesx.services.lists import privacy, writes
+from moviesx.services.lists import privacy
 from tests.factories import MovieFactory, UserFactory, make_friends
 from tests.support.lists import cast_fixture, make_list  # noqa: F401 - the `cast` fixture
 
