@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import g, request
-from marshmallow import Schema
+from flask import request
+from marshmallow import Schema, fields
 
 from moviesx.http.errors import error
 from moviesx.schemas.fields import parse_digits
@@ -42,7 +42,6 @@ def is_form_body() -> bool:
 def form_object() -> dict[str, Any]:
     """The body of a form-capable endpoint: form fields, or JSON where null counts as absent."""
     if is_form_body():
-        g.form_body = True
         return {key: value for key, value in request.form.items()}
     data = _decode_json(empty_means_empty=True)
     if not isinstance(data, dict):
@@ -52,3 +51,26 @@ def form_object() -> dict[str, Any]:
 
 def missing_required(schema: Schema, data: dict[str, Any]) -> bool:
     return any(field.required and (field.data_key or name) not in data for name, field in schema.load_fields.items())
+
+
+_FORM_BOOLEANS = {"true": True, "false": False, "1": True, "0": False}
+
+
+def form_values(schema: Schema, form: dict[str, Any]) -> dict[str, Any]:
+    """A form's text values as a JSON body would carry them, field by field (API.md 5.1, 8): a field declaring
+    `form_json` (an array or object) is one text field holding that JSON (blank: the declared empty value), a
+    boolean is `true`/`false`/`1`/`0`. A value that does not decode is left as sent, for its field to refuse."""
+    values = dict(form)
+    for name, field in schema.load_fields.items():
+        key = field.data_key or name
+        text = values.get(key)
+        if not isinstance(text, str):
+            continue
+        if hasattr(field, "form_json"):
+            try:
+                values[key] = json.loads(text) if text.strip() else field.form_json
+            except ValueError:
+                pass
+        elif isinstance(field, fields.Boolean) and text.lower() in _FORM_BOOLEANS:
+            values[key] = _FORM_BOOLEANS[text.lower()]
+    return values

@@ -140,32 +140,21 @@ ERROR_RESPONSES = {
 
 
 FIELD_TYPES = (
-    (fields.Str, "string", None),
-    (fields.Email, "string", "email"),
-    (fields.Url, "string", "uri"),
-    (fields.Int, "integer", None),
-    (fields.Number, "number", None),
-    (fields.Bool, "boolean", None),
     (fields.Choice, "string", None),
-    (fields.DateField, "string", "date"),
+    (fields.StrList, "array", None),
 )
 
 
 def contract_field_limits(converter, field, **kwargs) -> dict:
-    """Limits and choices of the contract's fields (moviesx.schemas.fields) as JSON Schema keywords."""
+    """What apispec cannot read from a contract field (moviesx.schemas.fields): a non-blank Text's minLength, a
+    Choice's values, a StrList's items."""
     limits = {}
-    if getattr(field, "max_length", None) is not None:
-        limits["maxLength"] = field.max_length
-    if isinstance(field, fields.Str) and not field.allow_blank:
+    if isinstance(field, fields.Text) and not field.allow_blank:
         limits["minLength"] = 1
-    if getattr(field, "minimum", None) is not None:
-        limits["minimum"] = field.minimum
-    if getattr(field, "maximum", None) is not None:
-        limits["maximum"] = field.maximum
     if isinstance(field, fields.Choice):
         limits["enum"] = list(field.choices) + ([""] if field.allow_blank else [])
     if isinstance(field, fields.StrList):
-        limits.update(type="array", items={"type": "string"})
+        limits["items"] = {"type": "string"}
     return limits
 
 

@@ -18,7 +18,7 @@ from flask import Request
 from marshmallow import Schema, ValidationError
 from webargs.flaskparser import FlaskParser
 
-from moviesx.http.body import form_object, json_object, missing_required
+from moviesx.http.body import form_object, form_values, is_form_body, json_object, missing_required
 from moviesx.http.errors import FieldErrors, error
 from moviesx.http.params import arg_str
 from moviesx.schemas.query import QueryField
@@ -34,7 +34,8 @@ class ContractParser(FlaskParser):
         return data
 
     def load_form(self, req: Request, schema: Schema) -> dict[str, Any]:
-        return form_object()
+        data = form_object()
+        return form_values(schema, data) if is_form_body() else data
 
     def load_querystring(self, req: Request, schema: Schema) -> dict[str, Any]:
         data = {}

@@ -9,10 +9,15 @@ from functools import cache
 
 from marshmallow import EXCLUDE, Schema, fields
 
+from moviesx.schemas.fields import use_contract_messages
+
 
 class InputSchema(Schema):
     class Meta:
         unknown = EXCLUDE
+
+    def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
+        use_contract_messages(field_obj)
 
 
 class OutputSchema(Schema):

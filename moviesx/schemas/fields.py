@@ -1,16 +1,21 @@
-"""Marshmallow fields that speak the contract's validation messages (API.md 3.2, 3.2b)."""
+"""The contract's validation messages (API.md 3.2, 3.2b) on marshmallow's fields and validators.
+
+Built-in fields with `validate.*` validators carry the contract's messages (MaxLength, bounded, SLUG_FORMAT,
+EMAIL_ADDRESS, WEB_URL, NUMBER_MESSAGES); a custom field exists only where the contract asks for what no built-in
+does: Text (NUL bytes and blank strings refused before the validators), WholeNumber (digits at any size), JsonBoolean
+(true/false only), Choice (the offending value printed as JSON), IsoDate (YYYY-MM-DD only) and StrList (one flat
+message for the items, duplicates dropped). A form body reaches them already decoded (moviesx.http.body.form_values).
+"""
 
 from __future__ import annotations
 
 import json
-import math
 import re
 import uuid
 from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
-from flask import g, has_request_context
-from marshmallow import ValidationError, fields
+from marshmallow import ValidationError, fields, validate
 
 REQUIRED = "This field is required."
 NULL = "This field cannot be null."
@@ -61,55 +66,26 @@ def is_valid_text(value: object) -> bool:
     return True
 
 
-def _form_body() -> bool:
-    return has_request_context() and bool(g.get("form_body"))
+class MaxLength(validate.Length):
+    """At most `maximum` characters, with the contract's message naming the actual length (documented as maxLength)."""
 
+    def __init__(self, maximum: int):
+        super().__init__(max=maximum)
 
-class Str(fields.Field):
-    """A string stored as sent; blank refused unless allow_blank."""
-
-    default_error_messages = {**_BASE_MESSAGES, "invalid": "Not a valid string.", "blank": BLANK}
-
-    def __init__(self, *, max_length: int | None = None, allow_blank: bool = False, **kwargs):
-        super().__init__(**kwargs)
-        self.max_length = max_length
-        self.allow_blank = allow_blank
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return value
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if not is_valid_text(value):
-            raise self.make_error("invalid")
-        if not self.allow_blank and not value.strip():
-            raise self.make_error("blank")
-        if self.max_length is not None and len(value) > self.max_length:
-            raise ValidationError(max_length_message(self.max_length, len(value)))
+    def __call__(self, value: str) -> str:
+        if len(value) > self.max:
+            raise ValidationError(max_length_message(self.max, len(value)))
         return value
 
 
-class Slug(Str):
-    default_error_messages = {"format": "Enter a valid \u201cslug\u201d consisting of letters, numbers, underscores or hyphens."}
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        value = super()._deserialize(value, attr, data, **kwargs)
-        if not _SLUG.match(value):
-            raise self.make_error("format")
-        return value
-
-
-class Email(Str):
-    default_error_messages = {"email": "Enter a valid email address."}
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 254)
-        super().__init__(**kwargs)
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        value = super()._deserialize(value, attr, data, **kwargs)
-        if not is_email(value):
-            raise self.make_error("email")
-        return value
+def bounded(minimum: float | None = None, maximum: float | None = None) -> list[validate.Range]:
+    """Inclusive bounds with the contract's two messages (documented as minimum/maximum)."""
+    bounds = []
+    if minimum is not None:
+        bounds.append(validate.Range(min=minimum, error="Ensure this value is greater than or equal to {min}."))
+    if maximum is not None:
+        bounds.append(validate.Range(max=maximum, error="Ensure this value is less than or equal to {max}."))
+    return bounds
 
 
 def is_email(value: str) -> bool:
@@ -120,67 +96,87 @@ def is_email(value: str) -> bool:
     return True
 
 
-class Url(Str):
-    default_error_messages = {"url": "Enter a valid URL."}
+def email_address(value: str) -> str:
+    """Validator: an address email-validator accepts (no deliverability check)."""
+    if not is_email(value):
+        raise ValidationError("Enter a valid email address.")
+    return value
+
+
+SLUG_FORMAT = validate.Regexp(
+    _SLUG, error="Enter a valid \u201cslug\u201d consisting of letters, numbers, underscores or hyphens."
+)
+WEB_URL = validate.Regexp(_URL, error="Enter a valid URL.")
+NUMBER_MESSAGES = dict.fromkeys(("invalid", "too_large", "special"), "A valid number is required.")
+
+
+def use_contract_messages(field: fields.Field) -> None:
+    """`required` and `null` in the contract's words, built-in fields included (InputSchema.on_bind_field)."""
+    for key, message in _BASE_MESSAGES.items():
+        if field.error_messages.get(key) == fields.Field.default_error_messages[key]:
+            field.error_messages[key] = message
+
+
+class Text(fields.String):
+    """A string stored as sent: NUL bytes and lone surrogates refused, blank refused unless `allow_blank`, then the
+    validators (`max_length` adds MaxLength)."""
+
+    default_error_messages = {**_BASE_MESSAGES, "invalid": "Not a valid string.", "blank": BLANK}
+
+    def __init__(self, *, max_length: int | None = None, allow_blank: bool = False, validate=(), **kwargs):
+        validators = [validate] if callable(validate) else list(validate)
+        if max_length is not None:
+            validators.insert(0, MaxLength(max_length))
+        super().__init__(validate=validators, **kwargs)
+        self.allow_blank = allow_blank
 
     def _deserialize(self, value, attr, data, **kwargs):
-        value = super()._deserialize(value, attr, data, **kwargs)
-        if not _URL.match(value):
-            raise self.make_error("url")
+        if not is_valid_text(value):
+            raise self.make_error("invalid")
+        if not self.allow_blank and not value.strip():
+            raise self.make_error("blank")
         return value
 
 
-class _Ranged(fields.Field):
-    """A number field with optional inclusive bounds, dumped as is."""
+class WholeNumber(fields.Integer):
+    """A JSON integer or a string of decimal digits, read at any size (API.md 3.2b); bounds through `bounded`."""
 
-    def __init__(self, *, minimum: float | None = None, maximum: float | None = None, **kwargs):
-        super().__init__(**kwargs)
-        self.minimum = minimum
-        self.maximum = maximum
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return value
-
-
-class Int(_Ranged):
-    """A JSON integer or a string of decimal digits, read at any size, then range-checked."""
-
-    default_error_messages = {**_BASE_MESSAGES, "invalid": "A valid integer is required."}
+    default_error_messages = {"invalid": "A valid integer is required."}
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, bool):
             raise self.make_error("invalid")
         if isinstance(value, int):
-            number = value
-        elif isinstance(value, str) and value.isascii() and value.isdigit():
-            number = parse_digits(value)
-        else:
-            raise self.make_error("invalid")
-        check_range(number, self.minimum, self.maximum)
-        return number
+            return value
+        if isinstance(value, str) and value.isascii() and value.isdigit():
+            return parse_digits(value)
+        raise self.make_error("invalid")
 
 
-class Number(_Ranged):
-    default_error_messages = {**_BASE_MESSAGES, "invalid": "A valid number is required."}
+class JsonBoolean(fields.Boolean):
+    """`true` or `false` only (1, "true" and the like are refused; a form's text values are decoded before)."""
+
+    default_error_messages = {"invalid": "Must be a valid boolean."}
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, bool):
+        if not isinstance(value, bool):
             raise self.make_error("invalid")
-        if isinstance(value, str):
-            try:
-                value = float(value)
-            except ValueError:
-                raise self.make_error("invalid") from None
-        if not isinstance(value, (int, float)):
+        return value
+
+
+class IsoDate(fields.Date):
+    """A date written YYYY-MM-DD, nothing else."""
+
+    default_error_messages = {"invalid": "Enter a valid date in YYYY-MM-DD format."}
+    _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str) or not self._DATE.match(value):
             raise self.make_error("invalid")
         try:
-            number = float(value)
-        except OverflowError:  # an integer too large for a float
+            return date.fromisoformat(value)
+        except ValueError:
             raise self.make_error("invalid") from None
-        if not math.isfinite(number):
-            raise self.make_error("invalid")
-        check_range(number, self.minimum, self.maximum)
-        return number
 
 
 _MAX_DIGITS = 4300
@@ -216,34 +212,8 @@ class Saturated(int):
         return format(self.text, spec)
 
 
-def check_range(number, minimum, maximum) -> None:
-    if minimum is not None and number < minimum:
-        raise ValidationError(f"Ensure this value is greater than or equal to {minimum}.")
-    if maximum is not None and number > maximum:
-        raise ValidationError(f"Ensure this value is less than or equal to {maximum}.")
-
-
-class Bool(fields.Field):
-    """JSON true/false; in form bodies also the strings true/false/1/0."""
-
-    default_error_messages = {**_BASE_MESSAGES, "invalid": "Must be a valid boolean."}
-    _FORM = {"true": True, "false": False, "1": True, "0": False}
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return value
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, str) and _form_body() and value.lower() in self._FORM:
-            return self._FORM[value.lower()]
-        raise self.make_error("invalid")
-
-
 class Choice(fields.Field):
-    """One of a fixed set of string codes."""
-
-    default_error_messages = {**_BASE_MESSAGES, "invalid": "Not a valid string."}
+    """One of a fixed set of string codes; anything else is `Value 'X' is not a valid choice.`, X as JSON."""
 
     def __init__(self, choices, *, allow_blank: bool = False, **kwargs):
         super().__init__(**kwargs)
@@ -263,30 +233,15 @@ class Choice(fields.Field):
         return value
 
 
-class DateField(fields.Field):
-    default_error_messages = {**_BASE_MESSAGES, "invalid": "Enter a valid date in YYYY-MM-DD format."}
-    _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return value.isoformat() if value is not None else None
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, str) or not self._DATE.match(value):
-            raise self.make_error("invalid")
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            raise self.make_error("invalid") from None
-
-
 class StrList(fields.Field):
-    """A JSON array of strings; in multipart, one text field holding that JSON array.
+    """A JSON array of strings (in a form, one text field holding it); one flat message for bad items.
 
     `max_items` caps the array as sent, checked before its items (API.md 23), so that an oversized array costs
     no item checks and no lookups.
     """
 
-    default_error_messages = {**_BASE_MESSAGES, "invalid": "Expected a list of items.", "item": "Not a valid string."}
+    default_error_messages = {"invalid": "Expected a list of items.", "item": "Not a valid string."}
+    form_json: list = []  # in a form, one text field holding the JSON array; a blank one is this value
 
     def __init__(self, *, max_items: int | None = None, **kwargs):
         super().__init__(**kwargs)
@@ -296,11 +251,6 @@ class StrList(fields.Field):
         return value
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, str) and _form_body():
-            try:
-                value = json.loads(value) if value.strip() else []
-            except ValueError:
-                raise self.make_error("invalid") from None
         if not isinstance(value, list):
             raise self.make_error("invalid")
         if self.max_items is not None and len(value) > self.max_items:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from marshmallow import ValidationError, fields
 
 from moviesx.http.urls import movie_url, user_url
@@ -11,23 +9,17 @@ from moviesx.models.lists import PRIVACY_CODES, list_slug
 from moviesx.schemas.base import InputSchema, OutputSchema, cursor_of, page_of
 from moviesx.schemas.base import SuccessSchema as SuccessSchema  # re-exported for the lists blueprint
 from moviesx.schemas.catalog.items import MovieSchema
-from moviesx.schemas.fields import BLANK, Choice, Str
+from moviesx.schemas.fields import BLANK, Choice, Text
 from moviesx.schemas.query import QueryArray, QueryFlag, QueryText
 
 EMPTY_SLUG = "Enter a name that contains at least one letter or number."
 
 
-class ListName(Str):
-    """1-128 characters whose slug is not empty."""
-
-    def __init__(self, **kwargs):
-        super().__init__(max_length=128, **kwargs)
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        value = super()._deserialize(value, attr, data, **kwargs)
-        if not list_slug(value):
-            raise ValidationError(EMPTY_SLUG)
-        return value
+def slug_is_not_empty(name: str) -> str:
+    """Validator: a list name must give a slug (API.md 6.9)."""
+    if not list_slug(name):
+        raise ValidationError(EMPTY_SLUG)
+    return name
 
 
 PRIVACITY_DESCRIPTION = "Who may see the list: `P` public, `F` the owner's friends, `R` only the owner."
@@ -49,18 +41,24 @@ class Privacity(Choice):
 class MovieListInputSchema(InputSchema):
     """POST and PUT body: `name` and `privacity` required, `description` optional."""
 
-    name = ListName(required=True, metadata={"description": "1 to 128 characters, at least one letter or number."})
+    name = Text(
+        required=True,
+        max_length=128,
+        validate=slug_is_not_empty,
+        metadata={"description": "1 to 128 characters, at least one letter or number."},
+    )
     privacity = Privacity(required=True)
-    description = Str(
+    description = Text(
         max_length=1000, allow_blank=True, metadata={"description": 'Default `""`; on PUT, absent leaves it unchanged.'}
     )
 
 
-class UTCDateTime(fields.Field):
-    """Naive UTC datetimes as `2026-04-16T10:20:30.123456Z` (API.md 1.4)."""
-
-    def _serialize(self, value: datetime | None, attr, obj, **kwargs):
-        return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ") if value is not None else None
+UTC_TIMESTAMP = "%Y-%m-%dT%H:%M:%S.%fZ"  # naive UTC datetimes as 2026-04-16T10:20:30.123456Z (API.md 1.4)
+UTC_TIMESTAMP_DOC = {
+    "format": "date-time",
+    "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$",
+    "example": "2026-04-16T10:20:30.123456Z",
+}
 
 
 class MovieListSchema(OutputSchema):
@@ -74,8 +72,8 @@ class MovieListSchema(OutputSchema):
         lambda movie_list: [movie_url(movie.slug) for movie in movie_list.movies],
         metadata={"type": "array", "items": {"type": "string", "format": "uri"}},
     )
-    created_at = UTCDateTime()
-    updated_at = UTCDateTime()
+    created_at = fields.Function(lambda movie_list: movie_list.created_at.strftime(UTC_TIMESTAMP), metadata=UTC_TIMESTAMP_DOC)
+    updated_at = fields.Function(lambda movie_list: movie_list.updated_at.strftime(UTC_TIMESTAMP), metadata=UTC_TIMESTAMP_DOC)
 
 
 MovieListPageSchema = page_of(MovieListSchema)

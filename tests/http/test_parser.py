@@ -14,7 +14,7 @@ from moviesx.http.lookup import get_or_404
 from moviesx.http.pagination import cursor, page
 from moviesx.models import Genre
 from moviesx.schemas.base import InputSchema, OutputSchema, cursor_of, page_of
-from moviesx.schemas.fields import Bool, Int, Str
+from moviesx.schemas.fields import JsonBoolean, Text, WholeNumber, bounded
 from moviesx.schemas.query import QueryArray, QueryDigits, QueryFlag, QueryId, QueryText
 from tests.factories import GenreFactory, UserFactory
 
@@ -24,9 +24,9 @@ blp = Blueprint("parser_test", __name__)
 
 
 class Body(InputSchema):
-    name = Str(required=True, max_length=5)
-    count = Int(minimum=1)
-    flag = Bool()
+    name = Text(required=True, max_length=5)
+    count = WholeNumber(validate=bounded(1))
+    flag = JsonBoolean()
 
 
 class Query(InputSchema):

@@ -7,15 +7,19 @@ import json
 import pytest
 from marshmallow import ValidationError
 
-from moviesx.schemas.fields import DateField, Slug, Url
+from moviesx.schemas.fields import SLUG_FORMAT, WEB_URL, IsoDate, Text
 
 
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        (Slug(), "drama\n", "Enter a valid \u201cslug\u201d consisting of letters, numbers, underscores or hyphens."),
-        (Url(), "https://example.com\n", "Enter a valid URL."),
-        (DateField(), "2020-01-01\n", "Enter a valid date in YYYY-MM-DD format."),
+        (
+            Text(validate=SLUG_FORMAT),
+            "drama\n",
+            "Enter a valid \u201cslug\u201d consisting of letters, numbers, underscores or hyphens.",
+        ),
+        (Text(validate=WEB_URL), "https://example.com\n", "Enter a valid URL."),
+        (IsoDate(), "2020-01-01\n", "Enter a valid date in YYYY-MM-DD format."),
     ],
 )
 def test_trailing_newline_fails_the_format(field, value, message):

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Response, g, request
+from flask import Response, request
 from marshmallow import Schema, ValidationError
 
 from moviesx.http.auth import STAFF, authenticated
 from moviesx.http.blueprint import Blueprint, resolves
-from moviesx.http.body import json_object
+from moviesx.http.body import form_values, json_object
 from moviesx.http.errors import FieldErrors, NotFound, first_messages
 from moviesx.http.pagination import page
 from moviesx.schemas.base import page_of
@@ -82,8 +82,7 @@ def _read_body(kind: catalog.Kind) -> tuple[dict[str, Any], dict[str, CheckedIma
     keys = catalog.image_keys(kind)
     # JSON whatever the Content-Type (API.md 1.2), except multipart, the only form encoding of API.md 8.
     if request.mimetype == "multipart/form-data":
-        g.form_body = True
-        data: dict[str, Any] = dict(request.form.items())
+        data: dict[str, Any] = form_values(kind.input_schema(), dict(request.form.items()))
         for key in NULLABLE_IN_FORMS:
             if data.get(key) == "":
                 data[key] = None

@@ -4,16 +4,16 @@ from marshmallow import fields
 
 from moviesx.schemas.accounts.registration import ACCESS_EXAMPLE, REFRESH_EXAMPLE
 from moviesx.schemas.base import InputSchema, OutputSchema
-from moviesx.schemas.fields import Str
+from moviesx.schemas.fields import Text
 
 
 class LoginSchema(InputSchema):
-    username = Str(required=True, metadata={"description": "Matched ignoring case.", "example": "ada_l"})
-    password = Str(required=True, metadata={"format": "password", "example": "analytical-engine-1843"})
+    username = Text(required=True, metadata={"description": "Matched ignoring case.", "example": "ada_l"})
+    password = Text(required=True, metadata={"format": "password", "example": "analytical-engine-1843"})
 
 
 class RefreshSchema(InputSchema):
-    refresh = Str(required=True, metadata={"description": "A refresh token.", "example": REFRESH_EXAMPLE})
+    refresh = Text(required=True, metadata={"description": "A refresh token.", "example": REFRESH_EXAMPLE})
 
 
 class TokenPairSchema(OutputSchema):

@@ -22,7 +22,7 @@ from moviesx.schemas.accounts.registration import (
 )
 from moviesx.schemas.base import InputSchema, OutputSchema
 from moviesx.schemas.catalog.items import PlatformSchema
-from moviesx.schemas.fields import Email, Str, StrList
+from moviesx.schemas.fields import StrList, Text, email_address
 
 MAX_PLATFORMS = 100
 MAX_FOLLOWING_PERSONS = 1000
@@ -32,17 +32,20 @@ class ProfileUpdateSchema(CheckedBodySchema):
     """Every key optional: absent, null and "" are ignored; otherwise the signup rules apply. The slug arrays load
     as strings (capped, checked, deduplicated); the service resolves them to the rows they name."""
 
-    username = Str(max_length=NAME_MAX, metadata={"pattern": USERNAME_PATTERN, "example": "ada_l"})
-    first_name = Str(max_length=NAME_MAX, metadata={"example": "Ada"})
-    last_name = Str(max_length=NAME_MAX, metadata={"example": "Lovelace"})
-    bio = Str(max_length=BIO_MAX, allow_blank=True, metadata={"description": "Cannot be emptied.", "example": "Sci-fi first."})
-    email = Email(
+    username = Text(max_length=NAME_MAX, metadata={"pattern": USERNAME_PATTERN, "example": "ada_l"})
+    first_name = Text(max_length=NAME_MAX, metadata={"example": "Ada"})
+    last_name = Text(max_length=NAME_MAX, metadata={"example": "Lovelace"})
+    bio = Text(max_length=BIO_MAX, allow_blank=True, metadata={"description": "Cannot be emptied.", "example": "Sci-fi first."})
+    email = Text(
+        max_length=254,
+        validate=email_address,
         metadata={
+            "format": "email",
             "description": "A different address (ignoring case) sets `verified` to false and emails a new code.",
             "example": "ada@example.com",
-        }
+        },
     )
-    password = Str(
+    password = Text(
         max_length=PASSWORD_MAX,
         metadata={
             "format": "password",

@@ -22,7 +22,7 @@ from moviesx.http.params import arg_str
 from moviesx.http.urls import media_url
 from moviesx.models.accounts import DEFAULT_USER_PICTURE, LANGUAGES, PASSWORD_MAX
 from moviesx.schemas.base import InputSchema, OutputSchema
-from moviesx.schemas.fields import REQUIRED, Email, Str
+from moviesx.schemas.fields import REQUIRED, Text, email_address
 from moviesx.schemas.query import QueryField, QueryText
 
 NAME_MAX = 150
@@ -75,7 +75,7 @@ class Picture(fields.Field):
 
 
 class SignupSchema(CheckedBodySchema):
-    username = Str(
+    username = Text(
         required=True,
         max_length=NAME_MAX,
         metadata={
@@ -84,10 +84,15 @@ class SignupSchema(CheckedBodySchema):
             "example": "ada_l",
         },
     )
-    email = Email(required=True, metadata={"description": "Unique ignoring case.", "example": "ada@example.com"})
-    first_name = Str(required=True, max_length=NAME_MAX, metadata={"example": "Ada"})
-    last_name = Str(required=True, max_length=NAME_MAX, metadata={"example": "Lovelace"})
-    password = Str(
+    email = Text(
+        max_length=254,
+        validate=email_address,
+        required=True,
+        metadata={"format": "email", "description": "Unique ignoring case.", "example": "ada@example.com"},
+    )
+    first_name = Text(required=True, max_length=NAME_MAX, metadata={"example": "Ada"})
+    last_name = Text(required=True, max_length=NAME_MAX, metadata={"example": "Lovelace"})
+    password = Text(
         required=True,
         max_length=PASSWORD_MAX,
         metadata={
@@ -97,8 +102,8 @@ class SignupSchema(CheckedBodySchema):
             "example": "analytical-engine-1843",
         },
     )
-    confirm_password = Str(allow_blank=True, metadata={"format": "password", "description": "When sent, must equal `password`."})
-    bio = Str(max_length=BIO_MAX, allow_blank=True, metadata={"example": "I watch one film a day."})
+    confirm_password = Text(allow_blank=True, metadata={"format": "password", "description": "When sent, must equal `password`."})
+    bio = Text(max_length=BIO_MAX, allow_blank=True, metadata={"example": "I watch one film a day."})
     picture = Picture(metadata={"description": "A JPEG, PNG, GIF or WebP image of at most 5 MB (multipart only)."})
 
 
@@ -190,7 +195,7 @@ class ResetPasswordSchema(InputSchema):
     )
 
 
-class AuthorizationCode(Str):
+class AuthorizationCode(Text):
     """Google's authorization code: blank counts as absent (400 `Missing required fields`, API.md 5.1)."""
 
     def _deserialize(self, value, attr, data, **kwargs):

@@ -7,10 +7,8 @@ which makes the five shapes exclusive).
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from flask import g, has_request_context
 from marshmallow import RAISE, ValidationError, fields
 
 from moviesx.http.urls import media_url
@@ -18,16 +16,15 @@ from moviesx.models.accounts import LANGUAGES
 from moviesx.models.catalog import AWARD_CATEGORIES, Award, Genre, Movie, Person, Platform
 from moviesx.schemas.base import InputSchema, OutputSchema
 from moviesx.schemas.fields import (
-    NULL,
-    REQUIRED,
+    NUMBER_MESSAGES,
+    SLUG_FORMAT,
+    WEB_URL,
     Choice,
-    DateField,
-    Int,
-    Number,
-    Slug,
-    Str,
+    IsoDate,
     StrList,
-    Url,
+    Text,
+    WholeNumber,
+    bounded,
     choice_message,
     is_valid_text,
     max_length_message,
@@ -43,9 +40,10 @@ SLUGS = {"type": "array", "items": {"type": "string"}}
 GENDER_DESCRIPTION = "0 unknown, 1 female, 2 male, 3 non-binary."
 
 
-def _slug_field(max_length: int) -> Slug:
-    return Slug(
+def _slug_field(max_length: int) -> Text:
+    return Text(
         max_length=max_length,
+        validate=SLUG_FORMAT,
         metadata={
             "pattern": SLUG_PATTERN,
             "description": "Default on POST: the slugified name (title for movies). Unique among live and deleted rows.",
@@ -73,7 +71,8 @@ class Translations(fields.Field):
     Blank and null values count as absent (the base value shows); a language mapped to null is deleted.
     """
 
-    default_error_messages = {"required": REQUIRED, "null": NULL, "invalid": NOT_A_MAPPING}
+    default_error_messages = {"invalid": NOT_A_MAPPING}
+    form_json: dict = {}  # in a form, one text field holding the JSON object; a blank one is this value
 
     def __init__(self, limits: dict[str, int], *, example: dict, **kwargs):
         entry = {key: {"type": "string", "maxLength": limit, "nullable": True} for key, limit in limits.items()}
@@ -93,11 +92,6 @@ class Translations(fields.Field):
         return value
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, str) and has_request_context() and g.get("form_body"):
-            try:
-                value = json.loads(value) if value.strip() else {}
-            except ValueError:
-                raise self.make_error("invalid") from None
         if not isinstance(value, dict):
             raise self.make_error("invalid")
         result: dict[str, dict | None] = {}
@@ -129,55 +123,61 @@ def _relation(singular: str, example: list[str], note: str = "") -> StrList:
 
 
 class GenreInput(InputSchema):
-    name = Str(required=True, max_length=32, metadata={"description": "Unique.", "example": "Science Fiction"})
+    name = Text(required=True, max_length=32, metadata={"description": "Unique.", "example": "Science Fiction"})
     slug = _slug_field(32)
     translations = Translations({"name": 32}, example={"es": {"name": "Ciencia ficción"}, "de": None})
 
 
 class PlatformInput(InputSchema):
-    name = Str(required=True, max_length=32, metadata={"description": "Unique.", "example": "Netflix"})
+    name = Text(required=True, max_length=32, metadata={"description": "Unique.", "example": "Netflix"})
     slug = _slug_field(32)
-    url = Url(
+    url = Text(
         max_length=200,
+        validate=WEB_URL,
         allow_none=True,
-        metadata={"description": "The website (http or https).", "example": "https://www.netflix.com"},
+        metadata={"description": "The website (http or https).", "format": "uri", "example": "https://www.netflix.com"},
     )
 
 
 class AwardInput(InputSchema):
-    name = Str(required=True, max_length=128, metadata={"description": "Unique.", "example": "Best Picture 2020"})
+    name = Text(required=True, max_length=128, metadata={"description": "Unique.", "example": "Best Picture 2020"})
     slug = _slug_field(128)
     category = Choice(
         AWARD_CATEGORIES,
         allow_blank=True,
         metadata={"description": 'A category code, or `""` for none.', "example": "BP"},
     )
-    date = DateField(allow_none=True, metadata={"example": "2020-02-09"})
+    date = IsoDate(allow_none=True, metadata={"example": "2020-02-09"})
 
 
 class PersonInput(InputSchema):
-    name = Str(
+    name = Text(
         required=True, max_length=128, metadata={"description": "Not unique: slugs tell persons apart.", "example": "Jane Doe"}
     )
     slug = _slug_field(128)
-    biography = Str(max_length=TEXT_LIMIT, allow_blank=True, metadata={"example": "Born in Lyon, she began on stage."})
-    birthday = DateField(allow_none=True, metadata={"example": "1970-05-01"})
-    deathday = DateField(allow_none=True, metadata={"example": None})
-    gender = Int(minimum=0, maximum=3, metadata={"description": GENDER_DESCRIPTION, "example": 1})
+    biography = Text(max_length=TEXT_LIMIT, allow_blank=True, metadata={"example": "Born in Lyon, she began on stage."})
+    birthday = IsoDate(allow_none=True, metadata={"example": "1970-05-01"})
+    deathday = IsoDate(allow_none=True, metadata={"example": None})
+    gender = WholeNumber(validate=bounded(0, 3), metadata={"description": GENDER_DESCRIPTION, "example": 1})
     awards = _relation("award", ["best-actress-2020"])
     translations = Translations({"biography": TEXT_LIMIT}, example={"fr": {"biography": "Née à Lyon."}})
 
 
 class MovieInput(InputSchema):
-    title = Str(
+    title = Text(
         required=True,
         max_length=255,
         metadata={"description": "Not unique: slugs tell movies apart.", "example": "The Long Night"},
     )
     slug = _slug_field(255)
-    synopsis = Str(required=True, max_length=TEXT_LIMIT, metadata={"example": "A night shift that never ends."})
-    release_date = DateField(required=True, metadata={"example": "2019-10-04"})
-    popularity = Number(minimum=0, metadata={"description": "Default 0.", "example": 37.5})
+    synopsis = Text(required=True, max_length=TEXT_LIMIT, metadata={"example": "A night shift that never ends."})
+    release_date = IsoDate(required=True, metadata={"example": "2019-10-04"})
+    popularity = fields.Float(
+        allow_nan=False,
+        validate=bounded(0),
+        error_messages=NUMBER_MESSAGES,
+        metadata={"description": "Default 0.", "example": 37.5},
+    )
     genres = _relation("genre", ["drama"])
     platforms = _relation("platform", ["netflix"])
     awards = _relation("award", ["best-picture-2020"])

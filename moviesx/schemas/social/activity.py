@@ -10,7 +10,7 @@ from moviesx.http.errors import translate
 from moviesx.http.urls import comment_url, movie_url, user_url
 from moviesx.models import EMOJIS, FRIEND_REQUEST_STATUSES
 from moviesx.schemas.base import InputSchema, OutputSchema, cursor_of, page_of
-from moviesx.schemas.fields import REQUIRED, Bool, Int, Str, choice_message
+from moviesx.schemas.fields import REQUIRED, JsonBoolean, Text, WholeNumber, bounded, choice_message
 
 
 def api_datetime(moment: datetime) -> str:
@@ -22,23 +22,25 @@ def api_datetime(moment: datetime) -> str:
 
 
 class RatingInputSchema(InputSchema):
-    rating = Int(required=True, minimum=1, maximum=5)
+    rating = WholeNumber(required=True, validate=bounded(1, 5))
 
 
 class ReviewInputSchema(InputSchema):
     """A review's body, for creating (POST on a movie) and editing (PUT): every key required."""
 
-    title = Str(required=True, max_length=128, metadata={"example": "A quiet masterpiece"})
-    content = Str(
+    title = Text(required=True, max_length=128, metadata={"example": "A quiet masterpiece"})
+    content = Text(
         required=True,
         max_length=256,
         metadata={"example": "Slow to start, but the last act is worth every minute."},
     )
-    is_positive = Bool(required=True, metadata={"description": "Whether the review recommends the movie.", "example": True})
+    is_positive = JsonBoolean(
+        required=True, metadata={"description": "Whether the review recommends the movie.", "example": True}
+    )
 
 
 class CommentInputSchema(InputSchema):
-    content = Str(required=True, max_length=1000, metadata={"example": "The ending surprised me too."})
+    content = Text(required=True, max_length=1000, metadata={"example": "The ending surprised me too."})
 
 
 EMOJI_TABLE = "\n".join(["| code | emoji |", "|---|---|", *(f"| `{code}` | {char} |" for code, char in EMOJIS.items())])

@@ -19,7 +19,7 @@ from moviesx.extensions import db
 from moviesx.http.errors import APIError, FieldErrors, error, translate
 from moviesx.models import Person, Platform, User
 from moviesx.schemas.accounts.registration import CheckedBody
-from moviesx.schemas.fields import Str, is_email, is_valid_text
+from moviesx.schemas.fields import Text, is_email, is_valid_text
 from moviesx.services import media
 from moviesx.services.accounts import codes, cooldowns, mail
 from moviesx.services.accounts import users as user_rules
@@ -192,7 +192,7 @@ def reset_password(body: Mapping[str, Any]) -> None:
     if user is None or not codes.matches(user, codes.RESET, body["forgot_password_code"]):
         raise error(400, "Invalid verification code")
     try:
-        password = Str(required=True).deserialize(body["new_password"])
+        password = Text(required=True).deserialize(body["new_password"])
     except ValidationError as exc:
         db.session.rollback()
         raise FieldErrors({"new_password": exc.messages}) from None
