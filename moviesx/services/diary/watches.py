@@ -71,6 +71,8 @@ def log_watch(user: User, movie: Movie, watched_on: date | None, rating: int | N
 def _log(user: User, movie: Movie, watched_on: date, rating: int | None, note: str) -> Watch:
     mine = {"synchronize_session": False, "feed_users": (user.id,)}
     with unique_or(_RatingRaced()):
+        staged: Rating | None = stage_rating(user, movie, rating) if rating is not None else None
+        db.session.flush()  # the rating first: a concurrent creation of it fails here, before any other write
         db.session.execute(
             delete(WatchlistEntry).where(WatchlistEntry.user_id == user.id, WatchlistEntry.movie_id == movie.id),
             execution_options=mine,
@@ -79,7 +81,6 @@ def _log(user: User, movie: Movie, watched_on: date, rating: int | None, note: s
             delete(UnseenMark).where(UnseenMark.user_id == user.id, UnseenMark.movie_id == movie.id),
             execution_options=mine,
         ).rowcount
-        staged: Rating | None = stage_rating(user, movie, rating) if rating is not None else None
         watch = Watch(user_id=user.id, movie_id=movie.id, watched_on=watched_on, rating=rating, note=note)
         db.session.add(watch)
         db.session.commit()
