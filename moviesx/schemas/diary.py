@@ -10,7 +10,7 @@ from moviesx.clock import today
 from moviesx.http.urls import person_url, user_url
 from moviesx.schemas.base import InputSchema, OutputSchema, cursor_of
 from moviesx.schemas.catalog.items import EXAMPLE_ROOT, URL, GenreSchema, MovieSchema
-from moviesx.schemas.fields import DateField, Int, Str
+from moviesx.schemas.fields import IsoDate, Text, WholeNumber, bounded
 from moviesx.schemas.lists import UTCDateTime
 from moviesx.schemas.query import QueryField, QueryFlag
 
@@ -22,7 +22,7 @@ _YEAR = re.compile(r"[0-9]{4}")
 # --- Input ---------------------------------------------------------------------------------------
 
 
-class PastDate(DateField):
+class PastDate(IsoDate):
     """A `YYYY-MM-DD` date no later than today (UTC, the app clock)."""
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -43,17 +43,16 @@ class WatchInputSchema(InputSchema):
             "example": "2026-05-03",
         }
     )
-    rating = Int(
-        minimum=1,
-        maximum=5,
+    rating = WholeNumber(
         allow_none=True,
         metadata={
             "description": "Sets the caller's rating of the movie exactly as POST/PUT `ratings/` do; `null` or absent "
             "leaves the rating as it is.",
             "example": 4,
         },
+        validate=bounded(1, 5),
     )
-    note = Str(max_length=1000, allow_blank=True, metadata={"description": 'Default `""`.', "example": "Second time, in 70mm."})
+    note = Text(max_length=1000, allow_blank=True, metadata={"description": 'Default `""`.', "example": "Second time, in 70mm."})
 
 
 class QueryYear(QueryField, fields.Integer):

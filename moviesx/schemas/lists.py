@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from marshmallow import ValidationError, fields
 
 from moviesx.http.urls import movie_url, user_url
@@ -53,12 +55,16 @@ class MovieListInputSchema(InputSchema):
     )
 
 
-UTC_TIMESTAMP = "%Y-%m-%dT%H:%M:%S.%fZ"  # naive UTC datetimes as 2026-04-16T10:20:30.123456Z (API.md 1.4)
-UTC_TIMESTAMP_DOC = {
-    "format": "date-time",
-    "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$",
-    "example": "2026-04-16T10:20:30.123456Z",
-}
+class UTCDateTime(fields.Field):
+    """Naive UTC datetimes as `2026-04-16T10:20:30.123456Z` (API.md 1.4): always six decimals and a `Z`, which
+    fields.DateTime writes (format="%Y-%m-%dT%H:%M:%S.%fZ") but cannot document."""
+
+    def __init__(self, **kwargs):
+        kwargs["metadata"] = {"type": "string", "format": "date-time", **kwargs.get("metadata", {})}
+        super().__init__(**kwargs)
+
+    def _serialize(self, value: datetime | None, attr, obj, **kwargs):
+        return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ") if value is not None else None
 
 
 class MovieListSchema(OutputSchema):
@@ -72,8 +78,8 @@ class MovieListSchema(OutputSchema):
         lambda movie_list: [movie_url(movie.slug) for movie in movie_list.movies],
         metadata={"type": "array", "items": {"type": "string", "format": "uri"}},
     )
-    created_at = fields.Function(lambda movie_list: movie_list.created_at.strftime(UTC_TIMESTAMP), metadata=UTC_TIMESTAMP_DOC)
-    updated_at = fields.Function(lambda movie_list: movie_list.updated_at.strftime(UTC_TIMESTAMP), metadata=UTC_TIMESTAMP_DOC)
+    created_at = UTCDateTime()
+    updated_at = UTCDateTime()
 
 
 MovieListPageSchema = page_of(MovieListSchema)
