@@ -22,6 +22,8 @@ API_MODULES = (
     "catalog.staff",
     "social.reviews",
     "lists",
+    "accounts.me",
+    "portability.export",
 )
 # Plain Flask blueprints outside the API document.
 PLAIN_MODULES = ("ops.operations", "ops.health", "ops.metrics", "ops.docs", "ops.media")
