@@ -11,8 +11,9 @@ blp = Blueprint(
     "me",
     __name__,
     url_prefix="/api/me",
-    title="Your account",
-    description="The caller's own account.",
+    title="Account deletion",
+    description="The caller deletes their own account and everything in it, for good (API.md 18). A copy of the "
+    "data can be taken first with `GET /api/me/export/`.",
 )
 
 
