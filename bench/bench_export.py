@@ -205,7 +205,7 @@ def main() -> None:
         engine = db.engine
     event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
     timings, size = [], 0
-    for run in range(args.runs):
+    for _ in range(args.runs):
         statements.clear()
         started = time.perf_counter()
         response = client.get("/api/me/export/", headers=headers)
