@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from moviesx.extensions import cache, db
@@ -224,20 +225,31 @@ def test_friends_lists_counts_and_feed_tokens_follow(client, as_user):
     assert changed >= {victim_id, friend.id, friend_of_friend.id}
 
 
-def test_goodbye_email_in_the_users_language_without_code_or_link(client, mail_config, headers_for):
-    victim = UserFactory(username="adieu", email="adieu@example.com", preferred_language="fr")
+GOODBYE = {
+    "en": ("Your MoviesX account was deleted", "Hello adieu,", "Your MoviesX account was deleted on "),
+    "es": ("Tu cuenta de MoviesX ha sido eliminada", "Hola adieu,", "Tu cuenta de MoviesX se eliminó el "),
+    "fr": ("Votre compte MoviesX a été supprimé", "Bonjour adieu,", "Votre compte MoviesX a été supprimé le "),
+    "de": ("Ihr MoviesX-Konto wurde gelöscht", "Hallo adieu,", "Ihr MoviesX-Konto wurde am "),
+}
+
+
+@pytest.mark.parametrize("language", list(GOODBYE))
+def test_goodbye_email_in_the_users_language_without_code_or_link(client, mail_config, headers_for, language):
+    victim = UserFactory(username="adieu", email="adieu@example.com", preferred_language=language)
 
     assert delete_account(client, headers_for(victim)).status_code == 204
 
     message = mail_config.mailbox.last_to("adieu@example.com")
-    assert message["Subject"] == "Votre compte MoviesX a été supprimé"
-    text = text_of(message)
-    lines = text.splitlines()
-    assert lines[0] == "Bonjour adieu,"
-    assert lines[1].startswith("Votre compte MoviesX a été supprimé le ")
-    for part in (text, html_of(message)):
+    subject, greeting, first_line = GOODBYE[language]
+    assert message["Subject"] == subject
+    lines = text_of(message).splitlines()
+    assert lines[0] == greeting
+    assert lines[1].startswith(first_line)
+    assert len(mail_config.messages) == 1
+    for part in (text_of(message), html_of(message)):
         assert not re.search(r"\b\d{6}\b", part)
         assert "http" not in part.replace("<!DOCTYPE html>", "")
+    assert greeting in html_of(message)
 
 
 def test_picture_file_is_removed(client, app, headers_for):

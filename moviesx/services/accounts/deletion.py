@@ -52,11 +52,12 @@ def delete_account(user: User, body: Mapping[str, Any], token_issued_at: int) ->
     the picture file and email the old address."""
     _confirm(user, body, token_issued_at)
     email, username, language, picture = user.email, user.username, user.preferred_language, user.picture
-    erase(user.id)
+    erased = erase(user.id)
     db.session.commit()
     db.session.expunge(user)  # its row is gone: nothing may reload it
-    media.remove_stored(picture)
-    mail.queue_goodbye(email, username, language)
+    if erased:  # (not when a concurrent deletion of the same account committed first: that one says goodbye)
+        media.remove_stored(picture)
+        mail.queue_goodbye(email, username, language)
 
 
 def _confirm(user: User, body: Mapping[str, Any], token_issued_at: int) -> None:
@@ -75,9 +76,10 @@ def _confirm(user: User, body: Mapping[str, Any], token_issued_at: int) -> None:
         raise error(400, "Username does not match")
 
 
-def erase(user_id: int) -> None:
+def erase(user_id: int) -> bool:
     """Delete, in the current transaction, the user's row and every row of theirs, with every comment and reaction
-    under their reviews and comments whoever wrote them; per-address code counters stay, unlinked (API.md 23)."""
+    under their reviews and comments whoever wrote them; per-address code counters stay, unlinked (API.md 23).
+    False when the user's row was already gone."""
     friends = tuple(db.session.scalars(select(Friendship.friend_id).where(Friendship.user_id == user_id)))
     for statement in _erasure(user_id):
         db.session.execute(statement.execution_options(**{FEED_USERS_OPTION: (user_id,)}))
@@ -85,7 +87,8 @@ def erase(user_id: int) -> None:
     either_side = or_(Friendship.user_id == user_id, Friendship.friend_id == user_id)
     reach = {FEED_USERS_OPTION: (user_id, *friends)}
     db.session.execute(delete(Friendship).where(either_side).execution_options(**reach))
-    db.session.execute(delete(User).where(User.id == user_id).execution_options(synchronize_session=False, **reach))
+    erased = db.session.execute(delete(User).where(User.id == user_id).execution_options(synchronize_session=False, **reach))
+    return erased.rowcount == 1
 
 
 def _erasure(user_id: int) -> list[Delete | Update]:
