@@ -79,7 +79,9 @@ def _confirm(user: User, body: Mapping[str, Any], token_issued_at: int) -> None:
 def erase(user_id: int) -> bool:
     """Delete, in the current transaction, the user's row and every row of theirs, with every comment and reaction
     under their reviews and comments whoever wrote them; per-address code counters stay, unlinked (API.md 23).
-    False when the user's row was already gone."""
+    Every foreign key to users.id also cascades in the database, so a table added later cannot keep a row of a
+    deleted user (tests/blueprints/test_account_deletion.py checks every such table). False when the user's row
+    was already gone."""
     friends = tuple(db.session.scalars(select(Friendship.friend_id).where(Friendship.user_id == user_id)))
     for statement in _erasure(user_id):
         db.session.execute(statement.execution_options(**{FEED_USERS_OPTION: (user_id,)}))
