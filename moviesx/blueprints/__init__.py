@@ -23,6 +23,8 @@ API_MODULES = (
     "social.reviews",
     "lists",
     "diary",
+    "accounts.me",
+    "portability.export",
 )
 # Plain Flask blueprints outside the API document.
 PLAIN_MODULES = ("ops.operations", "ops.health", "ops.metrics", "ops.docs", "ops.media")

@@ -76,8 +76,9 @@ def current_user() -> User:
     return g.user
 
 
-def authenticated(level: str = VERIFIED, *, bucket: str | None = None) -> Callable:
-    """Require a token (A, A+V or staff), then count the per-user rate limit (and `bucket`, if any)."""
+def authenticated(level: str = VERIFIED, *, bucket: str | None = None, ip_bucket: str | None = None) -> Callable:
+    """Require a token (A, A+V or staff), then count the per-user rate limit, `bucket` (per user) and `ip_bucket`
+    (per client IP, such as the login bucket that account deletion shares), if any."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
@@ -87,6 +88,8 @@ def authenticated(level: str = VERIFIED, *, bucket: str | None = None) -> Callab
             throttle("user", g.user.id)
             if bucket:
                 throttle(bucket, g.user.id)
+            if ip_bucket:
+                throttle(ip_bucket, client_ip())
             return view(*args, **kwargs)
 
         return Blueprint.doc(security=[{"bearerAuth": []}])(wrapper)

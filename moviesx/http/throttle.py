@@ -27,6 +27,7 @@ BUCKETS = {
     "token": "60/minute",
     "user": "2000/minute",
     "translation": "30/minute",
+    "export": "5/hour",  # per user (API.md 18)
 }
 
 

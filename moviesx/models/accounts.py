@@ -46,6 +46,9 @@ user_following_persons = Table(
 
 class User(TimestampMixin, db.Model):
     __tablename__ = "users"
+    # Ids are never reused (API.md 18), so a deleted user's tokens can never name someone else: SQLite would
+    # otherwise hand the highest id out again. (PostgreSQL's sequence never goes back.)
+    __table_args__ = {"sqlite_autoincrement": True}
     feed_scope = FeedScope.owner("id", friends_when_changed=("is_active",))
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(150), nullable=False, index=True)

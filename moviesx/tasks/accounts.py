@@ -19,3 +19,8 @@ def send_reset_email(to: str, username: str, language: str, code: str) -> None:
 @job
 def send_change_notice_email(to: str, username: str, language: str, changes: list[str], changed_at: str) -> None:
     mail.send_change_notice(to, username, language, changes, changed_at)
+
+
+@job
+def send_goodbye_email(to: str, username: str, language: str, deleted_at: str) -> None:
+    mail.send_goodbye(to, username, language, deleted_at)

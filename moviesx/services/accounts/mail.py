@@ -28,6 +28,7 @@ SMTP_TIMEOUT = 30
 VERIFICATION = "verification"
 RESET = "reset"
 CHANGE_NOTICE = "change"
+GOODBYE = "goodbye"
 
 SUBJECTS = {
     VERIFICATION: {
@@ -47,6 +48,12 @@ SUBJECTS = {
         "es": "Tu cuenta de MoviesX ha sido modificada",
         "fr": "Votre compte MoviesX a été modifié",
         "de": "Ihr MoviesX-Konto wurde geändert",
+    },
+    GOODBYE: {
+        "en": "Your MoviesX account was deleted",
+        "es": "Tu cuenta de MoviesX ha sido eliminada",
+        "fr": "Votre compte MoviesX a été supprimé",
+        "de": "Ihr MoviesX-Konto wurde gelöscht",
     },
 }
 
@@ -141,6 +148,10 @@ def send_change_notice(to: str, username: str, language: str, changes: list[str]
     send(CHANGE_NOTICE, to, language, username=username, what=what, changed_at=changed_at)
 
 
+def send_goodbye(to: str, username: str, language: str, deleted_at: str) -> None:
+    send(GOODBYE, to, language, username=username, deleted_at=deleted_at)
+
+
 def _enqueue(job: str, *args) -> None:
     """Hand an email to the job queue; a queue failure is logged and never changes the response."""
     try:
@@ -167,3 +178,9 @@ def queue_change_notice(previous_email: str, user, changes: list[str]) -> None:
         changes,
         changed_at,
     )
+
+
+def queue_goodbye(email: str, username: str, language: str) -> None:
+    """The last email to a deleted account's address (API.md 18): no code, no link. Takes plain values, the user's
+    row being gone."""
+    _enqueue("moviesx.tasks.accounts.send_goodbye_email", email, username, language, utcnow().strftime("%Y-%m-%d %H:%M UTC"))
