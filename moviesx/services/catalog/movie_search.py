@@ -75,7 +75,7 @@ def movies_credited(person_id, *, as_actor: bool = True, as_director: bool = Fal
 
 
 def search_movies(filters: MovieFilters, user_id: int, language: str) -> Select:
-    """Live movies matching every filter, by release date then id, both descending."""
+    """The ids of the live movies matching every filter, by release date then id, both descending."""
     criteria: list[ColumnElement] = []
     if filters.name.strip():
         criteria.append(title_matches(filters.name, language))
@@ -103,12 +103,7 @@ def search_movies(filters: MovieFilters, user_id: int, language: str) -> Select:
         criteria.append(exists().where(UnseenMark.movie_id == Movie.id, UnseenMark.user_id == user_id))
     if filters.reviewed:
         criteria.append(exists().where(Review.movie_id == Movie.id, Review.user_id == user_id, Review.deleted_at.is_(None)))
-    return (
-        select(Movie)
-        .where(Movie.deleted_at.is_(None), *criteria)
-        .order_by(Movie.release_date.desc(), Movie.id.desc())
-        .options(*movie_load_options())
-    )
+    return select(Movie.id).where(Movie.deleted_at.is_(None), *criteria).order_by(Movie.release_date.desc(), Movie.id.desc())
 
 
 def credit_order() -> list:
