@@ -131,8 +131,13 @@ def document_errors(view: Callable, errors: dict[int, str]) -> None:
     view._apidoc.setdefault("errors", {}).update(errors)
 
 
+@cache
+def _parameter_names(func: Callable) -> tuple[str, ...]:
+    return tuple(inspect.signature(func).parameters)
+
+
 def _call_with_named(func: Callable, values: dict[str, Any]) -> Any:
-    return func(**{name: values[name] for name in inspect.signature(func).parameters})
+    return func(**{name: values[name] for name in _parameter_names(func)})
 
 
 def resolves(**resolvers: Callable[..., Any]) -> Callable:

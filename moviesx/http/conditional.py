@@ -86,8 +86,7 @@ def conditional(view: Callable) -> Callable:
     return wrapper
 
 
-def page_response(envelope: dict) -> Response:
+def page_body(envelope: dict) -> bytes:
     """The page envelope (API.md 3.3) whose `results` are JSON bodies already serialised, as one JSON body."""
     rest = json_bytes({key: value for key, value in envelope.items() if key != "results"})
-    body = b'{"results":[' + b",".join(envelope["results"]) + b"]," + rest[1:]
-    return json_response(body)
+    return b'{"results":[' + b",".join(envelope["results"]) + b"]," + rest[1:]

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
 
 from moviesx.extensions import db
-from moviesx.http.conditional import page_response
+from moviesx.http.conditional import json_response, page_body
 from moviesx.http.params import arg_digits, arg_id
 from moviesx.models.base import INCLUDE_DELETED
 from moviesx.schemas.query import MAX_LIMIT, cursor_args, page_args
@@ -135,11 +135,20 @@ def _declares_query(wrapper: Callable, schema: type) -> None:
     wrapper._apidoc["pagination"] = {"parameters": {"in": "query", "schema": schema}, "response": {}}
 
 
-def page(*, default_limit: int = 10, items: Callable[[list], list[bytes]] | None = None) -> Callable:
+SHARED_PAGE = "shared_page"  # execution option: the statement reads no data of the caller's, so callers share pages
+
+
+def page(
+    *,
+    default_limit: int = 10,
+    items: Callable[[list], list[bytes]] | None = None,
+    shared: Callable[[Callable[[], bytes]], bytes] | None = None,
+) -> Callable:
     """The view returns an ordered statement (or an ordered list); the response is its page envelope (PP).
 
     Place it under `@blp.response(200, page_of(ItemSchema))`, which dumps the rows of `results`. With `items`, the
-    statement selects ids and `items(ids)` gives their bodies already serialised (JSON bytes, from a cache).
+    statement selects ids and `items(ids)` gives their bodies already serialised (JSON bytes, from a cache); then
+    `shared(compute)`, when given, serves the whole page body of a statement marked SHARED_PAGE (from a cache).
     """
 
     def decorator(view: Callable) -> Callable:
@@ -147,7 +156,12 @@ def page(*, default_limit: int = 10, items: Callable[[list], list[bytes]] | None
         def wrapper(*args, **kwargs):
             rows = view(*args, **kwargs)
             if items is not None:
-                return page_response(counted_page(rows, items, default_limit=default_limit))
+
+                def compute() -> bytes:
+                    return page_body(counted_page(rows, items, default_limit=default_limit))
+
+                is_shared = shared is not None and rows.get_execution_options().get(SHARED_PAGE)
+                return json_response(shared(compute) if is_shared else compute())
             if isinstance(rows, Select):
                 return page_envelope(rows, list, default_limit=default_limit)
             return plain_page(rows, list, default_limit=default_limit)

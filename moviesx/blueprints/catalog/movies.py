@@ -27,7 +27,7 @@ blp = Blueprint(
 @authenticated(VERIFIED)
 @blp.arguments(MovieSearchArgs, location="query")
 @blp.response(200, MoviePageSchema)
-@page(items=representations.movie_bodies)
+@page(items=representations.movie_bodies, shared=representations.search_page)
 def movie_search(args: dict):
     """Search movies
 

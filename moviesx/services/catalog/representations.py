@@ -24,7 +24,7 @@ from flask import current_app, request
 from sqlalchemy import select
 
 from moviesx.extensions import cache, db
-from moviesx.http.conditional import Representation, json_bytes
+from moviesx.http.conditional import Representation, json_bytes, tag_of
 from moviesx.http.language import active_language
 from moviesx.http.lookup import get_or_404
 from moviesx.models import Award, Genre, Movie, Person, Platform
@@ -72,6 +72,12 @@ def platforms() -> Representation:
     )
 
 
+def search_page(compute: Callable[[], bytes]) -> bytes:
+    """A page of the movie search whose filters read only the catalogue: the same for every caller, so cached under
+    the query string (filters, page and limit), the language its titles are matched and written in, and the host."""
+    return _current("movie-search", tag_of(request.query_string), compute).body
+
+
 def movie_bodies(movie_ids: Sequence[int]) -> list[bytes]:
     """The Movie bodies of `movie_ids` in order (a movie deleted meanwhile is left out): cached ones in one round trip,
     the others loaded together (a constant number of queries) and stored."""
@@ -88,14 +94,15 @@ def movie_bodies(movie_ids: Sequence[int]) -> list[bytes]:
     return [bodies[movie_id] for movie_id in movie_ids if movie_id in bodies]
 
 
-def _current(kind: str, value: str, dump: Callable[[], Any]) -> Representation:
-    """The cached body of `kind`/`value` while current, else `dump()` serialised and stored."""
+def _current(kind: str, value: str, body: Callable[[], Any]) -> Representation:
+    """The cached body of `kind`/`value` while current, else `body()` (JSON bytes, or data to serialise) stored."""
     key = _key(kind, value)
     token, (stamped,) = _read([key])
     if _is_current(stamped, token):
         return Representation(stamped[1], stamped[2])
     token = _token_for_storing(token)
-    representation = Representation.of(json_bytes(dump()))
+    computed = body()
+    representation = Representation.of(computed if isinstance(computed, bytes) else json_bytes(computed))
     _store({key: (token, representation.body, representation.etag)}, token)
     return representation
 
