@@ -2,12 +2,16 @@
 
     DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench python bench/bench_catalog.py \
         [--requests 2000] [--threads 16] [--workers 4] [--data bench/data/ml-100k]
+    DATABASE_URL=... [REDIS_URL=redis://127.0.0.1:6379/14] python bench/bench_catalog.py --in-process [--requests 500]
 
 Creates the tables if missing, imports the MovieLens catalogue when no `ml-` movie exists (fetch it first
 with bench/get-movielens.sh bench/data/ml-100k), creates a verified bench user, starts
 gunicorn on 127.0.0.1 with rate limiting off, then sends a bounded number of requests per scenario from a
 thread pool. Prints requests/second, p50 and p99 per scenario, and the SQL queries one request costs
 (measured in-process with the Flask test client).
+
+`--in-process` starts no server: it times the catalogue reads of API.md 5.3-5.7 and a 304 answer (20) one after
+the other with the Flask test client (no HTTP, no concurrency), with the cache on Redis when REDIS_URL is set.
 """
 
 from __future__ import annotations
@@ -98,6 +102,91 @@ def print_queries_per_request(app, token: str, slugs: list[str], genres: list[st
         print(f"queries per request  {label:<28} {len(statements):>3}  (status {status})")
 
 
+def add_credits(app, slugs: list[str]) -> None:
+    """Persons (with awards and a biography) credited on MovieLens movies, awards and platforms, once."""
+    from sqlalchemy import select
+
+    from moviesx.extensions import db
+    from moviesx.models import Award, Movie, Person, Platform, movie_actors, movie_directors
+
+    with app.app_context():
+        if db.session.scalar(select(Person.id).where(Person.slug.startswith("bench-")).limit(1)) is not None:
+            return
+        rng = random.Random(7)
+        awards = [Award(name=f"Bench award {n}", slug=f"bench-award-{n}", category="BP") for n in range(20)]
+        platforms = [
+            Platform(name=f"Bench platform {n}", slug=f"bench-platform-{n}", url="https://example.org") for n in range(6)
+        ]
+        people = [
+            Person(name=f"Bench Person {n}", slug=f"bench-person-{n}", biography="A person. " * 40, awards=rng.sample(awards, 2))
+            for n in range(300)
+        ]
+        db.session.add_all([*awards, *platforms, *people])
+        db.session.flush()
+        for movie in db.session.scalars(select(Movie).where(Movie.slug.in_(slugs))):
+            movie.platforms = rng.sample(platforms, 2)
+            movie.awards = rng.sample(awards, 1)
+            for table, count in ((movie_actors, 4), (movie_directors, 1)):
+                for position, person in enumerate(rng.sample(people, count)):
+                    db.session.execute(table.insert().values(movie_id=movie.id, person_id=person.id, position=position))
+        db.session.commit()
+
+
+def in_process(app, token: str, slugs: list[str], requests: int) -> None:
+    """Time each catalogue read with the test client, warm (after one pass over the same paths), and count queries."""
+    from sqlalchemy import event
+
+    from moviesx.extensions import db
+
+    rng = random.Random(3)
+    headers = {"Authorization": f"Bearer {token}"}
+    movies = [f"/api/movies/{rng.choice(slugs)}/" for _ in range(200)]
+    persons = [f"/api/persons/bench-person-{rng.randrange(300)}/" for _ in range(200)]
+    scenarios = {
+        "movie detail": movies,
+        "person detail": persons,
+        "genres": ["/api/genres/"],
+        "platforms": ["/api/platforms/"],
+        "award detail": ["/api/awards/bench-award-3/"],
+        "search name=the&limit=10": ["/api/movies/searching/?name=the&limit=10"],
+        "search name=the&limit=50": ["/api/movies/searching/?name=the&limit=50"],
+    }
+    client = app.test_client()
+    statements: list[str] = []
+
+    def record(*_args) -> None:
+        statements.append("")
+
+    with app.app_context():
+        engine = db.engine
+    for label, paths in [*scenarios.items(), ("movie detail 304", movies)]:  # each request in its own app context
+        conditional = label.endswith("304")
+        tags = {}
+        for path in paths:  # warm-up, and the tags for the 304 scenario
+            tags[path] = client.get(path, headers=headers).headers.get("ETag")
+        event.listen(engine, "before_cursor_execute", record)
+        statements.clear()
+        client.get(paths[0], headers=headers)
+        queries = len(statements)
+        event.remove(engine, "before_cursor_execute", record)
+        timings, statuses = [], set()
+        cpu = time.process_time()
+        for n in range(requests):
+            path = paths[n % len(paths)]
+            extra = {"If-None-Match": tags[path]} if conditional and tags[path] else {}
+            started = time.perf_counter()
+            response = client.get(path, headers={**headers, **extra})
+            timings.append(time.perf_counter() - started)
+            statuses.add(response.status_code)
+        cpu = (time.process_time() - cpu) / requests
+        timings.sort()
+        print(
+            f"{label:<26} mean {statistics.mean(timings) * 1000:6.2f} ms  p50 {percentile(timings, 0.5) * 1000:6.2f} ms  "
+            f"p99 {percentile(timings, 0.99) * 1000:6.2f} ms  app CPU {cpu * 1000:5.2f} ms  queries {queries:>2}  "
+            f"statuses {sorted(statuses)}"
+        )
+
+
 def scenario_paths(slugs: list[str], genres: list[str], rng: random.Random, count: int) -> dict[str, list[str]]:
     return {
         "movie detail": [f"/api/movies/{rng.choice(slugs)}/" for _ in range(count)],
@@ -145,13 +234,24 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=16)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--data", default=str(ROOT / "bench" / "data" / "ml-100k"))
+    parser.add_argument("--in-process", action="store_true", help="time the reads with the Flask test client, no server")
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgresql"):
         sys.exit("Set DATABASE_URL to a PostgreSQL database, e.g. postgresql+psycopg://postgres@127.0.0.1:5432/bench")
 
     instance = tempfile.mkdtemp(prefix="moviesx-bench-")
+    if args.in_process:
+        os.environ.update(LOG_LEVEL="WARNING", RATELIMIT_ENABLED="false")
     token, slugs, genres = prepare(url, args.data, instance)
+    if args.in_process:
+        from moviesx import create_app
+
+        os.environ.update(SECRET_KEY=SECRET, DATABASE_URL=url)
+        app = create_app({"INSTANCE_PATH": instance, "MEDIA_ROOT": f"{instance}/media"})
+        add_credits(app, slugs)
+        in_process(app, token, slugs, args.requests)
+        return
     port = free_port()
     env = {
         **os.environ,

@@ -24,6 +24,7 @@ from typing import Any
 import flask_smorest
 from marshmallow import Schema, fields
 
+from moviesx.http.conditional import CONDITIONAL_HEADERS, IF_NONE_MATCH, conditional
 from moviesx.http.parser import parser
 from moviesx.schemas.fields import StrList
 
@@ -64,6 +65,17 @@ class Blueprint(flask_smorest.Blueprint):
             return wrapper
 
         return apply
+
+    def conditional_response(self, schema) -> Callable:
+        """`@blp.response(200, schema)` for a view that returns a serialised `Representation`: the 200 carries its
+        ETag, and a request whose If-None-Match lists that tag gets a 304 (API.md 20)."""
+
+        def decorator(view: Callable) -> Callable:
+            wrapper = self.response(200, schema, headers=CONDITIONAL_HEADERS)(conditional(view))
+            wrapper = self.alt_response(304, response="NOT_MODIFIED", success=True)(wrapper)
+            return self.doc(parameters=[IF_NONE_MATCH])(wrapper)
+
+        return decorator
 
     @staticmethod
     def _prepare_errors_doc(doc: dict, doc_info: dict, **kwargs) -> dict:
@@ -119,8 +131,13 @@ def document_errors(view: Callable, errors: dict[int, str]) -> None:
     view._apidoc.setdefault("errors", {}).update(errors)
 
 
+@cache
+def _parameter_names(func: Callable) -> tuple[str, ...]:
+    return tuple(inspect.signature(func).parameters)
+
+
 def _call_with_named(func: Callable, values: dict[str, Any]) -> Any:
-    return func(**{name: values[name] for name in inspect.signature(func).parameters})
+    return func(**{name: values[name] for name in _parameter_names(func)})
 
 
 def resolves(**resolvers: Callable[..., Any]) -> Callable:

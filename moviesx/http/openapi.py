@@ -13,6 +13,7 @@ import http
 
 import flask_smorest
 
+from moviesx.http.conditional import NOT_MODIFIED
 from moviesx.http.converters import IdConverter
 from moviesx.schemas import fields
 
@@ -185,3 +186,4 @@ class Api(flask_smorest.Api):
                 response = ERROR_RESPONSES.get(status.name) or _response(status.phrase, _ref("ErrorMessage"))
                 self.spec.components.response(status.name, response, lazy=True)
         self.spec.components.response("NOT_FOUND_OR_ERROR", ERROR_RESPONSES["NOT_FOUND_OR_ERROR"], lazy=True)
+        self.spec.components.response("NOT_MODIFIED", NOT_MODIFIED, lazy=True)

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
 
 from moviesx.extensions import db
+from moviesx.http.conditional import json_response, page_body
 from moviesx.http.params import arg_digits, arg_id
 from moviesx.models.base import INCLUDE_DELETED
 from moviesx.schemas.query import MAX_LIMIT, cursor_args, page_args
@@ -57,6 +58,21 @@ def page_envelope(stmt: Select, serialize: Serializer, *, default_limit: int = 1
     limit, page, total_pages = _page_window(count, default_limit)
     rows = db.session.scalars(stmt.limit(limit).offset((page - 1) * limit)).unique().all() if count else []
     return _page(serialize(rows), count, page, total_pages)
+
+
+def counted_page(stmt: Select, items: Callable[[list], list], *, default_limit: int = 10) -> dict:
+    """The page envelope of an ordered statement of ids, whose `items(ids)` are the results: one query for the page
+    and the total (a window count); a page past the end costs a count and the last page."""
+    limit, page = requested_limit(default_limit), arg_digits("page") or 1
+    rows = db.session.execute(stmt.add_columns(func.count().over()).limit(limit).offset((page - 1) * limit)).all()
+    if rows:
+        count = rows[0][1]
+        total_pages = max(1, math.ceil(count / limit))
+    else:
+        count = count_of(stmt) if page > 1 else 0
+        limit, page, total_pages = _page_window(count, default_limit)
+        rows = db.session.execute(stmt.limit(limit).offset((page - 1) * limit)).all() if count else []
+    return _page(items([row[0] for row in rows]), count, page, total_pages)
 
 
 def plain_page(items: list, serialize: Serializer, *, default_limit: int = 10) -> dict:
@@ -119,16 +135,33 @@ def _declares_query(wrapper: Callable, schema: type) -> None:
     wrapper._apidoc["pagination"] = {"parameters": {"in": "query", "schema": schema}, "response": {}}
 
 
-def page(*, default_limit: int = 10) -> Callable:
+SHARED_PAGE = "shared_page"  # execution option: the statement reads no data of the caller's, so callers share pages
+
+
+def page(
+    *,
+    default_limit: int = 10,
+    items: Callable[[list], list[bytes]] | None = None,
+    shared: Callable[[Callable[[], bytes]], bytes] | None = None,
+) -> Callable:
     """The view returns an ordered statement (or an ordered list); the response is its page envelope (PP).
 
-    Place it under `@blp.response(200, page_of(ItemSchema))`, which dumps the rows of `results`.
+    Place it under `@blp.response(200, page_of(ItemSchema))`, which dumps the rows of `results`. With `items`, the
+    statement selects ids and `items(ids)` gives their bodies already serialised (JSON bytes, from a cache); then
+    `shared(compute)`, when given, serves the whole page body of a statement marked SHARED_PAGE (from a cache).
     """
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapper(*args, **kwargs):
             rows = view(*args, **kwargs)
+            if items is not None:
+
+                def compute() -> bytes:
+                    return page_body(counted_page(rows, items, default_limit=default_limit))
+
+                is_shared = shared is not None and rows.get_execution_options().get(SHARED_PAGE)
+                return json_response(shared(compute) if is_shared else compute())
             if isinstance(rows, Select):
                 return page_envelope(rows, list, default_limit=default_limit)
             return plain_page(rows, list, default_limit=default_limit)

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from moviesx import models
-from moviesx.extensions import db
+from moviesx.extensions import cache, db
 from tests.factories import (
     AwardFactory,
     GenreFactory,
@@ -266,17 +266,29 @@ def test_search_by_the_callers_stars_unseen_and_reviews(as_user, user):
 
 
 def test_search_query_count_does_not_grow_with_page_size(as_user, user, count_queries):
+    """Cold (nothing cached) and warm, whatever the limit. A page whose filters read only the catalogue is shared by
+    every caller, so a warm one costs the caller's row alone; with a filter on the caller's own data, the page is
+    read (with its count, in one query) and its movies come from the cache."""
     bulk_catalogue(55)
+    for movie in models.Movie.query.all():
+        db.session.add(models.UnseenMark(user_id=user.id, movie_id=movie.id))
+    db.session.commit()
     client = as_user(user)
-    client.get("/api/movies/searching/")  # warm-up: the caller is loaded
-    for query in ("", "&genres=bulk-genre-0&celebrities=star&name=bulk&stars=3"):
-        counts = []
+    warm_statements = {"": ["FROM users"], "&name=bulk&genres=bulk-genre-0": ["FROM users"]}
+    for query in ("", "&name=bulk&genres=bulk-genre-0", "&celebrities=star&name=bulk&marked_unseen=true"):
+        counts = {}
         for limit in (5, 50):
-            with count_queries() as counter:
-                body = client.get(f"/api/movies/searching/?limit={limit}{query}").get_json()
-            assert len(body["results"]) == (limit if not query else 0)
-            counts.append(counter.count)
-        assert counts[0] == counts[1]
+            cache.clear()
+            for state in ("cold", "warm"):
+                db.session.expunge_all()  # a request starts with an empty session, as in production
+                with count_queries() as counter:
+                    body = client.get(f"/api/movies/searching/?limit={limit}{query}").get_json()
+                assert len(body["results"]) == limit and body["count"] == 55
+                counts[state, limit] = counter.count
+                if state == "warm":
+                    expected = warm_statements.get(query, ["FROM users", "count(*) OVER ()"])
+                    assert [next(part for part in expected if part in sql) for sql in counter.statements] == expected
+        assert counts["cold", 5] == counts["cold", 50] > counts["warm", 5] == counts["warm", 50]
 
 
 def test_search_and_detail_in_two_languages_with_award_and_genre(as_user, linked_movie):

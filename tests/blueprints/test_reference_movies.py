@@ -39,11 +39,11 @@ SEARCH_PARAMETERS = {
 }
 OPERATIONS = {
     ("/api/movies/searching/", "get"): ({"200", "401", "429"}, "MoviePage"),
-    ("/api/movies/{slug}/", "get"): ({"200", "401", "404", "429"}, "Movie"),
+    ("/api/movies/{slug}/", "get"): ({"200", "304", "401", "404", "429"}, "Movie"),
     ("/api/movies/", "get"): ({"200", "401", "429"}, "Movie[]"),
-    ("/api/genres/", "get"): ({"200", "401", "429"}, "Genre[]"),
-    ("/api/platforms/", "get"): ({"200", "401", "429"}, "Platform[]"),
-    ("/api/awards/{slug}/", "get"): ({"200", "401", "404", "429"}, "Award"),
+    ("/api/genres/", "get"): ({"200", "304", "401", "429"}, "Genre[]"),
+    ("/api/platforms/", "get"): ({"200", "304", "401", "429"}, "Platform[]"),
+    ("/api/awards/{slug}/", "get"): ({"200", "304", "401", "404", "429"}, "Award"),
 }
 URL_ARRAY = {"type": "array", "items": {"type": "string", "format": "uri"}}
 
@@ -86,7 +86,12 @@ def test_operations_have_plain_texts_bodies_errors_and_bearer_security(spec):
         }
         assert errors == {
             status: name
-            for status, name in {"401": "UNAUTHORIZED", "404": "NOT_FOUND", "429": "TOO_MANY_REQUESTS"}.items()
+            for status, name in {
+                "304": "NOT_MODIFIED",
+                "401": "UNAUTHORIZED",
+                "404": "NOT_FOUND",
+                "429": "TOO_MANY_REQUESTS",
+            }.items()
             if status in statuses
         }
     descriptions = {tag["name"]: tag.get("description", "") for tag in spec["tags"]}

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from moviesx.http.auth import VERIFIED, authenticated, current_user
 from moviesx.http.blueprint import Blueprint, resolves
+from moviesx.http.conditional import Representation
 from moviesx.http.language import active_language
-from moviesx.http.lookup import get_or_404
 from moviesx.http.pagination import page
-from moviesx.models import Movie
-from moviesx.schemas.catalog.items import MovieSchema, movie_load_options
+from moviesx.schemas.catalog.items import MovieSchema
 from moviesx.schemas.catalog.search import MoviePageSchema, MovieSearchArgs
+from moviesx.services.catalog import representations
 from moviesx.services.catalog.movie_search import MovieFilters, search_movies
 
 blp = Blueprint(
@@ -23,15 +23,11 @@ blp = Blueprint(
 )
 
 
-def movie_with_relations(slug: str) -> Movie:
-    return get_or_404(Movie, Movie.slug, slug, options=movie_load_options())
-
-
 @blp.route("/searching/", methods=["GET"])
 @authenticated(VERIFIED)
 @blp.arguments(MovieSearchArgs, location="query")
 @blp.response(200, MoviePageSchema)
-@page()
+@page(items=representations.movie_bodies, shared=representations.search_page)
 def movie_search(args: dict):
     """Search movies
 
@@ -47,12 +43,13 @@ def movie_search(args: dict):
 
 @blp.route("/<movie_slug:slug>/", methods=["GET"])
 @authenticated(VERIFIED)
-@resolves(movie=movie_with_relations)
-@blp.response(200, MovieSchema)
-def movie_detail(movie: Movie):
+@resolves(movie=representations.movie)
+@blp.conditional_response(MovieSchema)
+def movie_detail(movie: Representation):
     """Get a movie
 
     Any verified user. The movie with its live genres and platforms, and the URLs of its live awards, actors
-    and directors. A soft-deleted movie is the generic 404.
+    and directors. A soft-deleted movie is the generic 404. The answer carries an `ETag`: send it back in
+    `If-None-Match` to get a 304 without a body while the movie is unchanged.
     """
     return movie

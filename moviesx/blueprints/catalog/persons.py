@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from moviesx.http.auth import VERIFIED, authenticated
 from moviesx.http.blueprint import Blueprint, resolves
+from moviesx.http.conditional import Representation
 from moviesx.http.lookup import get_or_404
 from moviesx.http.pagination import cursor, page
 from moviesx.models import Person
@@ -15,8 +16,8 @@ from moviesx.schemas.catalog.items import (
     PersonSchema,
     PersonSearchArgs,
     PersonSlugSearchArgs,
-    person_load_options,
 )
+from moviesx.services.catalog import representations
 from moviesx.services.catalog.movie_search import by_name, credit_order, credited_movies, name_order, persons
 
 blp = Blueprint(
@@ -31,10 +32,6 @@ blp = Blueprint(
 
 def person_by_slug(slug: str) -> Person:
     return get_or_404(Person, Person.slug, slug)
-
-
-def person_with_awards(slug: str) -> Person:
-    return get_or_404(Person, Person.slug, slug, options=person_load_options())
 
 
 @blp.route("/searching/", methods=["GET"])
@@ -106,12 +103,13 @@ def director_search(args):
 
 @blp.route("/<slug:slug>/", methods=["GET"])
 @authenticated(VERIFIED)
-@resolves(person=person_with_awards)
-@blp.response(200, PersonSchema)
-def person_detail(person: Person):
+@resolves(person=representations.person)
+@blp.conditional_response(PersonSchema)
+def person_detail(person: Representation):
     """Get a person
 
-    Any verified user. The person with its awards; a soft-deleted person is the generic 404.
+    Any verified user. The person with its awards; a soft-deleted person is the generic 404. The answer carries an
+    `ETag` for `If-None-Match` (304 while the person is unchanged).
     """
     return person
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, Select, Table, and_, exists, false, or_, select
 
+from moviesx.http.pagination import SHARED_PAGE
 from moviesx.models import (
     Genre,
     Movie,
@@ -75,7 +76,7 @@ def movies_credited(person_id, *, as_actor: bool = True, as_director: bool = Fal
 
 
 def search_movies(filters: MovieFilters, user_id: int, language: str) -> Select:
-    """Live movies matching every filter, by release date then id, both descending."""
+    """The ids of the live movies matching every filter, by release date then id, both descending."""
     criteria: list[ColumnElement] = []
     if filters.name.strip():
         criteria.append(title_matches(filters.name, language))
@@ -103,11 +104,12 @@ def search_movies(filters: MovieFilters, user_id: int, language: str) -> Select:
         criteria.append(exists().where(UnseenMark.movie_id == Movie.id, UnseenMark.user_id == user_id))
     if filters.reviewed:
         criteria.append(exists().where(Review.movie_id == Movie.id, Review.user_id == user_id, Review.deleted_at.is_(None)))
+    reads_the_callers_data = bool(filters.stars) or filters.marked_unseen or filters.reviewed
     return (
-        select(Movie)
+        select(Movie.id)
         .where(Movie.deleted_at.is_(None), *criteria)
         .order_by(Movie.release_date.desc(), Movie.id.desc())
-        .options(*movie_load_options())
+        .execution_options(**{SHARED_PAGE: not reads_the_callers_data})
     )
 
 

@@ -126,9 +126,10 @@ def cache_failed(exc: Exception) -> None:
 def _retry_flush(app: Flask, trust: _Trust) -> None:
     """Replace the catalogue token as soon as the cache answers, even in a process that serves no feed meanwhile.
 
-    Gives up once FEED_CACHE_SECONDS have passed without a new failure: every entry stored before the last failure
-    has expired by then, and this process's own feed requests still flush before trusting the cache."""
-    lifetime = app.config["FEED_CACHE_SECONDS"]
+    Gives up once FEED_CACHE_SECONDS (or CATALOG_CACHE_SECONDS, the life of the catalogue's cached bodies, when
+    longer) have passed without a new failure: every entry stored before the last failure has expired by then, and
+    this process's own requests still flush before trusting the cache."""
+    lifetime = max(app.config["FEED_CACHE_SECONDS"], app.config["CATALOG_CACHE_SECONDS"])
     failures, quiet_since = trust.failures, time.monotonic()
     while True:
         time.sleep(RETRY_SECONDS)

@@ -1,0 +1,151 @@
+"""The public catalogue's bodies (API.md 4, 5.3-5.7) serialised once and cached until the catalogue changes.
+
+An entry holds the JSON bytes of one object or listing and its entity tag, under a key naming everything else the
+body depends on: the kind and path value, the active language and the URL root (scheme, host and port) its URLs are
+built from. It is stamped with the catalogue token (`feed.tokens`), which every catalogue write replaces after its
+commit (`feed.invalidation`: every catalogue table declares the EVERYONE scope), so an entry is current exactly while
+its stamp is the token. The stamp is read before the database: an entry computed from rows older than a commit
+carries a token that commit has since replaced (PostgreSQL under read committed and SQLite through pysqlite, which
+opens no transaction for reads, both take a fresh snapshot per statement). A hit costs one cache round trip (entry
+and token together) and no SQL; a miss reads, serialises and stores. A current entry also proves its path object is
+live: a soft delete is a catalogue write.
+
+After a failed cache call no entry is served or stored until the catalogue token has been replaced, exactly as for
+the feed (`feed.tokens.trusted`), so that entries that outlived a missed invalidation die. CATALOG_CACHE_SECONDS
+bounds an entry's life (the window left if a process dies between a commit and its invalidation); 0 turns it off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from flask import current_app, request
+from sqlalchemy import select
+
+from moviesx.extensions import cache, db
+from moviesx.http.conditional import Representation, json_bytes, tag_of
+from moviesx.http.language import active_language
+from moviesx.http.lookup import get_or_404
+from moviesx.models import Award, Genre, Movie, Person, Platform
+from moviesx.schemas.catalog.items import (
+    AwardSchema,
+    GenreSchema,
+    MovieSchema,
+    PersonSchema,
+    PlatformSchema,
+    movie_load_options,
+    person_load_options,
+)
+from moviesx.services.feed.tokens import CATALOG_TOKEN_KEY, cache_failed, new_token, trusted
+
+ENTRY_KEY = "catalog:v1:{}:{}:{}:{}"  # kind, language, URL root, path value; bump when a body's shape changes
+Stamped = tuple[str, bytes, str]  # (catalogue token, body, tag): what the cache holds
+
+
+def movie(slug: str) -> Representation:
+    """GET /api/movies/<slug>/: a live movie (the generic 404 otherwise)."""
+    return _current("movie", slug, lambda: MovieSchema().dump(get_or_404(Movie, Movie.slug, slug, options=movie_load_options())))
+
+
+def person(slug: str) -> Representation:
+    """GET /api/persons/<slug>/: a live person with their awards."""
+    return _current(
+        "person", slug, lambda: PersonSchema().dump(get_or_404(Person, Person.slug, slug, options=person_load_options()))
+    )
+
+
+def award(slug: str) -> Representation:
+    """GET /api/awards/<slug>/: a live award."""
+    return _current("award", slug, lambda: AwardSchema().dump(get_or_404(Award, Award.slug, slug)))
+
+
+def genres() -> Representation:
+    """GET /api/genres/: every live genre, by id."""
+    return _current("genres", "", lambda: GenreSchema(many=True).dump(db.session.scalars(select(Genre).order_by(Genre.id))))
+
+
+def platforms() -> Representation:
+    """GET /api/platforms/: every live platform, by id."""
+    return _current(
+        "platforms", "", lambda: PlatformSchema(many=True).dump(db.session.scalars(select(Platform).order_by(Platform.id)))
+    )
+
+
+def search_page(compute: Callable[[], bytes]) -> bytes:
+    """A page of the movie search whose filters read only the catalogue: the same for every caller, so cached under
+    the query string (filters, page and limit), the language its titles are matched and written in, and the host."""
+    return _current("movie-search", tag_of(request.query_string), compute).body
+
+
+def movie_bodies(movie_ids: Sequence[int]) -> list[bytes]:
+    """The Movie bodies of `movie_ids` in order (a movie deleted meanwhile is left out): cached ones in one round trip,
+    the others loaded together (a constant number of queries) and stored."""
+    keys = {movie_id: _key("movie-id", movie_id) for movie_id in movie_ids}
+    token, found = _read(list(keys.values()))
+    bodies = {movie_id: stamped[1] for movie_id, stamped in zip(movie_ids, found, strict=True) if _is_current(stamped, token)}
+    missing = [movie_id for movie_id in movie_ids if movie_id not in bodies]
+    if missing:
+        token = _token_for_storing(token)
+        loaded = db.session.scalars(select(Movie).where(Movie.id.in_(missing)).options(*movie_load_options())).all()
+        fresh = {row.id: json_bytes(MovieSchema().dump(row)) for row in loaded}
+        bodies.update(fresh)
+        _store({keys[movie_id]: (token, body, "") for movie_id, body in fresh.items()}, token)
+    return [bodies[movie_id] for movie_id in movie_ids if movie_id in bodies]
+
+
+def _current(kind: str, value: str, body: Callable[[], Any]) -> Representation:
+    """The cached body of `kind`/`value` while current, else `body()` (JSON bytes, or data to serialise) stored."""
+    key = _key(kind, value)
+    token, (stamped,) = _read([key])
+    if _is_current(stamped, token):
+        return Representation(stamped[1], stamped[2])
+    token = _token_for_storing(token)
+    computed = body()
+    representation = Representation.of(computed if isinstance(computed, bytes) else json_bytes(computed))
+    _store({key: (token, representation.body, representation.etag)}, token)
+    return representation
+
+
+def _key(kind: str, value: Any) -> str:
+    return ENTRY_KEY.format(kind, active_language(), request.host_url, value)
+
+
+def _enabled() -> bool:
+    return current_app.config["CATALOG_CACHE_SECONDS"] > 0 and trusted()
+
+
+def _read(keys: list[str]) -> tuple[str | None, list]:
+    """(catalogue token, entries of `keys`) in one round trip; (None, Nones) when the cache is off or not trusted."""
+    if _enabled():
+        try:
+            token, *entries = cache.get_many(CATALOG_TOKEN_KEY, *keys)
+            return token, entries
+        except Exception as exc:  # noqa: BLE001 - computed from the database instead
+            cache_failed(exc)
+    return None, [None] * len(keys)
+
+
+def _is_current(stamped: Stamped | None, token: str | None) -> bool:
+    return token is not None and isinstance(stamped, tuple) and len(stamped) == 3 and stamped[0] == token
+
+
+def _token_for_storing(token: str | None) -> str | None:
+    """The token to stamp what is about to be read from the database with: the one just read, or a new one when the
+    cache holds none yet (never trained, evicted, cleared); None when nothing may be stored."""
+    if token is not None or not _enabled():
+        return token
+    try:
+        return new_token(CATALOG_TOKEN_KEY)
+    except Exception as exc:  # noqa: BLE001
+        cache_failed(exc)
+        return None
+
+
+def _store(entries: dict[str, Stamped], token: str | None) -> None:
+    if token is None or not entries:
+        return
+    try:
+        cache.set_many(entries, timeout=current_app.config["CATALOG_CACHE_SECONDS"])
+    except Exception as exc:  # noqa: BLE001 - the answer is computed; the next request computes it again
+        cache_failed(exc)
