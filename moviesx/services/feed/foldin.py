@@ -75,8 +75,14 @@ class FoldedUser:
         return explained
 
 
+def gram_matrix(model: Factors) -> np.ndarray:
+    """YᵀY + λI, the part of every user's system that does not depend on the user."""
+    items = model.item_factors.astype(np.float64)
+    return items.T @ items + float(model.settings["regularization"]) * np.eye(items.shape[1])
+
+
 class _Gram:
-    """YᵀY + λI of the model this process loaded last."""
+    """`gram_matrix` of the model this process loaded last."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -87,10 +93,7 @@ class _Gram:
         if self.model is not model:
             with self.lock:
                 if self.model is not model:
-                    items = model.item_factors.astype(np.float64)
-                    regularization = float(model.settings["regularization"])
-                    self.matrix = items.T @ items + regularization * np.eye(items.shape[1])
-                    self.model = model
+                    self.matrix, self.model = gram_matrix(model), model
         return self.matrix
 
 
@@ -98,9 +101,17 @@ def _gram(model: Factors) -> np.ndarray:
     return current_app.extensions.setdefault("moviesx.fold_in_gram", _Gram()).of(model)
 
 
-def fold_in(model: Factors, movie_ids: np.ndarray, stars: np.ndarray, rated: np.ndarray | None = None) -> FoldedUser | None:
-    """The user's factors from their positives (movie ids ascending, with their stars); None when the model contains
-    none of them (the user is not known to it)."""
+def fold_in(
+    model: Factors,
+    movie_ids: np.ndarray,
+    stars: np.ndarray,
+    rated: np.ndarray | None = None,
+    *,
+    gram: np.ndarray | None = None,
+) -> FoldedUser | None:
+    """The user's factors from their positives (movie ids, one each, with their stars; `rated` False marks watchlist
+    entries); None when the model contains none of them (the user is not known to it). `gram` defaults to the one
+    this process keeps for the model."""
     movie_ids = np.asarray(movie_ids, dtype=np.int64)
     stars = np.asarray(stars, dtype=np.int64)
     rated = np.ones(len(movie_ids), dtype=bool) if rated is None else np.asarray(rated, dtype=bool)
@@ -113,16 +124,14 @@ def fold_in(model: Factors, movie_ids: np.ndarray, stars: np.ndarray, rated: np.
     positions, stars, rated, movie_ids = positions[contained], stars[contained], rated[contained], movie_ids[contained]
     confidences = float(model.settings["alpha"]) * confidence(stars).astype(np.float64)
     own = model.item_factors[positions].astype(np.float64)
-    system = _gram(model) + (own.T * (confidences - 1.0)) @ own
+    system = (_gram(model) if gram is None else gram) + (own.T * (confidences - 1.0)) @ own
     factors = np.linalg.solve(system, own.T @ confidences)
     return FoldedUser(model, movie_ids, positions, stars, rated, confidences, system, factors)
 
 
 def folded_user(user: User) -> FoldedUser | None:
     """The user folded into the current model, or None: no model (or its cache cannot be reached: the outage is logged
-    once, API.md 21), an inactive user, or no positive on a movie the model contains."""
-    if not user.is_active:
-        return None
+    once, API.md 21), or no positive on a movie the model contains (an inactive or deleted user has none)."""
     cache_state = outage("Model cache", "feeds use the popularity fallback", log)
     if not cache_state.due():
         return None

@@ -15,20 +15,19 @@ WATCHLIST_STARS = 3  # a watchlist entry of an unrated movie weighs as a 3-star 
 
 
 def _unrated_watchlist():
-    """Watchlist entries of live movies their user has not rated (any stars: a rating says more than the entry)."""
+    """Active users' watchlist entries of live movies they have not rated (any stars: a rating says more)."""
     rated = exists().where(Rating.user_id == WatchlistEntry.user_id, Rating.movie_id == WatchlistEntry.movie_id)
     return (
         select(WatchlistEntry.user_id, WatchlistEntry.movie_id)
+        .join(User, User.id == WatchlistEntry.user_id)
         .join(Movie, Movie.id == WatchlistEntry.movie_id)
-        .where(Movie.deleted_at.is_(None), ~rated)
+        .where(User.is_active.is_(True), Movie.deleted_at.is_(None), ~rated)
     )
 
 
 def watchlist_positives() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(user ids, movie ids, stars) of every active user's unrated watchlist entries, for training."""
-    rows = db.session.execute(
-        _unrated_watchlist().join(User, User.id == WatchlistEntry.user_id).where(User.is_active.is_(True))
-    ).all()
+    rows = db.session.execute(_unrated_watchlist()).all()
     data = np.asarray(rows, dtype=np.int64).reshape(-1, 2)
     return data[:, 0], data[:, 1], np.full(len(data), WATCHLIST_STARS, dtype=np.int64)
 
@@ -36,11 +35,12 @@ def watchlist_positives() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def user_positives(user_id: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(movie ids, stars, rated) of one user's current positives, by movie id; `rated` is False for watchlist entries.
 
-    The caller decides whether the user may be folded in at all (active, existing)."""
+    Read from the database, not from a User object that may be stale: an inactive or deleted user has none."""
     ratings = (
         select(Rating.movie_id, Rating.rating)
+        .join(User, User.id == Rating.user_id)
         .join(Movie, Movie.id == Rating.movie_id)
-        .where(Rating.user_id == user_id, Rating.rating >= POSITIVE_FROM, Movie.deleted_at.is_(None))
+        .where(Rating.user_id == user_id, User.is_active.is_(True), Rating.rating >= POSITIVE_FROM, Movie.deleted_at.is_(None))
     )
     listed = (
         _unrated_watchlist()
