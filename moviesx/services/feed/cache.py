@@ -176,7 +176,7 @@ def _computed(user: User) -> tuple[bytes, Provenance]:
 
 
 def _compute(user: User, catalog_token: str | None = None) -> tuple[bytes, datetime | None, Provenance]:
-    ranking = rank(user, limit=FEED_SIZE)
+    ranking = rank(user, limit=FEED_SIZE, watchlist_excluded=True)
     movies = _serialised_movies(ranking.movie_ids, catalog_token)
     return current_app.json.response(movies).get_data(), ranking.aggregate_computed_at, provenance_of(ranking)
 
