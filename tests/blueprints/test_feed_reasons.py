@@ -14,7 +14,7 @@ from moviesx.models import Rating
 from moviesx.services.feed import recommender, tokens
 from tests.factories import AwardFactory, GenreFactory, UserFactory, link_movie, make_friends
 from tests.support.outages import counter
-from tests.support.recommender import hand_built_model, implicit_als, movie, rate, rate_many, user_items
+from tests.support.recommender import hand_built_model, ids, implicit_als, movie, rate, rate_many, user_items
 
 ROOT = "http://localhost"
 LIKED_WEIGHTS = {5: 3, 4: 2, 3: 1}  # star weighting of training (before alpha, which implicit applies itself)
@@ -189,3 +189,43 @@ def test_a_user_unknown_to_the_model_who_rates_five_movies_gets_model_candidates
     assert all("popular" not in kinds(item) for item in after)
     assert all(kinds(item)[0] == "because_you_liked" for item in after[:3])
     assert [item["movie"] for item in after] == feed(as_user, newcomer)
+
+
+def test_fold_in_follows_the_watchlist_at_once(as_user, app):
+    films = [movie(slug=f"film-{i}") for i in range(10)]
+    model = hand_built_model(films, np.random.default_rng(6).normal(size=(len(films), 3)), regularization=0.3)
+    user = UserFactory()
+    rate(user, films[0], 5)
+    before = recommendations(as_user, user)
+    assert as_user(user).post("/api/movies/film-1/watchlist/").status_code == 201
+    after = recommendations(as_user, user)
+    assert films[1].id not in [item["movie"]["id"] for item in after]  # the feed excludes the watchlist (API.md 14)
+    # The entry weighs as a 3-star rating: the order is that of implicit's fold-in with both positives.
+    folded = implicit_als(model).recalculate_user(0, user_items(model, {films[0]: 3, films[1]: 1}))
+    scores = {film.id: float(model.item_factors[i] @ folded) for i, film in enumerate(films)}
+    expected = sorted((film.id for film in films[2:]), key=lambda movie_id: -scores[movie_id])
+    assert [item["movie"]["id"] for item in after] == expected
+    without_entry = implicit_als(model).recalculate_user(0, user_items(model, {films[0]: 3}))
+    unchanged = sorted(
+        (film.id for film in films[2:]), key=lambda m: -float(model.item_factors[ids(films).index(m)] @ without_entry)
+    )
+    assert unchanged != expected  # the entry moved the order: it counted
+    # A watchlisted movie is never a `because_you_liked`: it is not rated.
+    named = {url for item in after for reason in item["reasons"] for url in reason.get("movies", [])}
+    assert named <= {f"{ROOT}/api/movies/film-0/"}
+    assert as_user(user).delete("/api/movies/film-1/watchlist/").status_code == 200
+    assert recommendations(as_user, user) == before
+
+
+def test_watchlist_entries_do_not_count_toward_a_retrain(as_user, app):
+    app.config["RECOMMENDER_RETRAIN_AFTER"] = 2
+    films = [movie(slug=f"film-{i}") for i in range(3)]
+    user = UserFactory()
+    for slug in ("film-0", "film-1"):
+        assert as_user(user).post(f"/api/movies/{slug}/watchlist/").status_code == 201
+    assert recommender.stored_version() is None
+    assert as_user(user).post("/api/movies/film-2/ratings/", json={"rating": 5}).status_code == 201
+    assert recommender.stored_version() is None  # one change so far
+    assert as_user(user).put("/api/movies/film-2/ratings/", json={"rating": 4}).status_code == 200
+    assert recommender.stored_version() is not None  # the second one: retrained (inline, without Redis)
+    assert recommender.stored_payload()["item_ids"].tolist() == [film.id for film in films]
