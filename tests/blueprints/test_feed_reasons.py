@@ -14,7 +14,7 @@ from moviesx.models import Rating
 from moviesx.services.feed import recommender, tokens
 from tests.factories import AwardFactory, GenreFactory, UserFactory, link_movie, make_friends
 from tests.support.outages import counter
-from tests.support.recommender import hand_built_model, ids, implicit_als, movie, rate, rate_many, user_items
+from tests.support.recommender import hand_built_model, ids, implicit_als, many_movies, movie, rate, rate_many, user_items
 
 ROOT = "http://localhost"
 LIKED_WEIGHTS = {5: 3, 4: 2, 3: 1}  # star weighting of training (before alpha, which implicit applies itself)
@@ -229,3 +229,22 @@ def test_watchlist_entries_do_not_count_toward_a_retrain(as_user, app):
     assert as_user(user).put("/api/movies/film-2/ratings/", json={"rating": 4}).status_code == 200
     assert recommender.stored_version() is not None  # the second one: retrained (inline, without Redis)
     assert recommender.stored_payload()["item_ids"].tolist() == [film.id for film in films]
+
+
+def test_query_count_does_not_grow_with_the_feed(as_user, app, count_queries):
+    def measure(count: int) -> int:
+        user, friends = UserFactory(), UserFactory.create_batch(4)
+        for friend in friends:
+            make_friends(user, friend)
+        films = many_movies(count, award=AwardFactory(), every=1)
+        hand_built_model(films, np.random.default_rng(count).normal(size=(count, 3)))
+        rate_many([(user, films[0], 5), (user, films[1], 4)] + [(friend, film, 5) for friend in friends for film in films])
+        client = as_user(user)
+        client.get("/api/movies/")  # cached: the route reads the entry, then the reasons' own queries
+        with count_queries() as counter:
+            items = client.get("/api/me/recommendations/").get_json()
+        assert len(items) == min(20, count - 2)
+        assert all(kinds(item)[-2:] == ["friends_liked", "awards"] for item in items[: count - 2])
+        return counter.count
+
+    assert measure(8) == measure(40)

@@ -234,10 +234,7 @@ def _folded_ranking(factors: Factors, gram: np.ndarray, items: list[int], stars:
     folded = fold_in(factors, np.asarray(items), np.asarray(stars), gram=gram)
     if folded is None:
         return None
-    positions = np.searchsorted(factors.item_ids, items)
-    seen = positions[
-        (positions < len(factors.item_ids)) & (factors.item_ids[np.minimum(positions, len(factors.item_ids) - 1)] == items)
-    ]
+    seen = np.flatnonzero(np.isin(factors.item_ids, items))
     return factors.top(folded.scores(), TOP_N, exclude=seen)
 
 
