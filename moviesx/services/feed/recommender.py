@@ -36,7 +36,6 @@ VERSION_KEY = "recommender:version"
 CHANGES_KEY = "recommender:rating-changes"
 RETRAIN_JOB = "moviesx.tasks.recommender.retrain_model"
 RANDOM_STATE = 42
-# Confidence of a rating: 1-2 stars carry no positive signal; 3, 4, 5 stars weigh 1, 2, 3 (times alpha).
 SETTING_NAMES = ("factors", "regularization", "alpha", "iterations")
 
 
@@ -50,7 +49,8 @@ def settings_from_config(config: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def confidence(stars: np.ndarray) -> np.ndarray:
-    """Stars -> confidence weight before alpha: 0 below POSITIVE_FROM, then growing by one per star."""
+    """Stars -> confidence weight before alpha: 0 below POSITIVE_FROM (1-2 stars carry no positive signal), then 1, 2,
+    3 for 3, 4, 5 stars."""
     stars = np.asarray(stars, dtype=np.float32)
     return np.where(stars >= POSITIVE_FROM, stars - (POSITIVE_FROM - 1), 0.0).astype(np.float32)
 
