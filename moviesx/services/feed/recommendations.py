@@ -1,9 +1,10 @@
 """The recommendation pipeline shared by the home feed and intelligent lists (API.md 6.7).
 
 `recommend()` runs a small constant number of SQL queries whatever the size of the catalogue: the user's positives
-for the fold-in (API.md 22) and one count of the exclusions (model path only), one query that returns every candidate with its filters applied and its boosts computed,
-the rating aggregate (fallback path only, shared and cached for 60 s) and, when needed, one padding query. The home
-feed caches its answer per user (`services.feed`); this module computes it.
+for the fold-in (API.md 22) and one count of the exclusions (model path only), one query that returns every
+candidate with its filters applied and its boosts computed, the rating aggregate (fallback path only, shared and
+cached for 60 s) and, when needed, one padding query. The home feed caches its answer per user (`services.feed`);
+this module computes it.
 """
 
 from __future__ import annotations
