@@ -10,7 +10,10 @@ the shared Redis cache, starts gunicorn on a loopback port, then sends a bounded
 * cached: one untimed pass over the users fills their feed caches, then every timed request is a cache hit;
 * mixed: like cached, while other clients change ratings (wrk: 2 connections, at most 50 changes per second; Python
   client: one request in ten), each of which makes that user's next feed be computed again;
-* computed: the server runs with FEED_CACHE_SECONDS=0, so every request runs the whole pipeline.
+* computed: the server runs with FEED_CACHE_SECONDS=0, so every request runs the whole pipeline;
+* foldin: like mixed, but for 500 newcomers the model has never seen (created after the training, each with the
+  first 20 ratings of a MovieLens user): every feed they get is computed with a fold-in (API.md 22), and every rating
+  change makes their next one be folded in again (on the request path, or in the worker that warms it).
 
 With wrk on the PATH (Debian: `apt-get install wrk`) the load comes from wrk for --seconds per scenario (a C client
 takes far less of the two shared cores than Python threads); otherwise (or --client python) Python threads send
@@ -60,6 +63,7 @@ def prepare(database_url: str, redis_url: str, data_dir: str, users: int) -> tup
     app.config["SECRET_KEY"] = SECRET
     with app.app_context():
         ensure_movielens(data_dir)
+        drop_newcomers()  # those of an earlier run: the model must not know them
         result = recommender.retrain()
         print(result.message() if result else recommender.NO_RATINGS)
         model = recommender.loaded_model()
@@ -75,6 +79,69 @@ def prepare(database_url: str, redis_url: str, data_dir: str, users: int) -> tup
         )
         print(f"{len(known)} users known to the model take part")
         return [Participant(issue_access(user), first_rated[user.id]) for user in known], result.version
+
+
+NEWCOMER = "bench_newcomer_{:03d}"
+NEWCOMER_RATINGS = 20
+
+
+def drop_newcomers() -> None:
+    from sqlalchemy import delete
+
+    from moviesx.extensions import db
+    from moviesx.models import User
+
+    db.session.execute(delete(User).where(User.username.like(NEWCOMER.format(0)[:-3] + "%")))
+    db.session.commit()
+
+
+def prepare_newcomers(database_url: str, redis_url: str, users: int) -> list[Participant]:
+    """`users` users created after the training, each with the first 20 ratings (by time) of a MovieLens user."""
+    import numpy as np
+    from bench_recommender import build_app
+    from sqlalchemy import insert, select
+
+    from moviesx.extensions import db
+    from moviesx.models import Movie, Rating, User
+    from moviesx.services.accounts.tokens import issue_access
+    from moviesx.services.feed import foldin, recommender
+
+    app = build_app(database_url, redis_url)
+    app.config["SECRET_KEY"] = SECRET
+    with app.app_context():
+        drop_newcomers()
+        sources = db.session.scalars(select(User.id).where(User.username.like("ml_%")).order_by(User.id).limit(users)).all()
+        people = [
+            User(username=NEWCOMER.format(n), email=f"{NEWCOMER.format(n)}@bench.invalid", verified=True, boarded=True)
+            for n in range(len(sources))
+        ]
+        db.session.add_all(people)
+        db.session.flush()
+        rows, slugs = [], {}
+        for person, source in zip(people, sources, strict=True):
+            taken = db.session.execute(
+                select(Rating.movie_id, Rating.rating, Movie.slug)
+                .join(Movie, Movie.id == Rating.movie_id)
+                .where(Rating.user_id == source)
+                .order_by(Rating.created_at, Rating.movie_id)
+                .limit(NEWCOMER_RATINGS)
+            ).all()
+            rows += [{"user_id": person.id, "movie_id": movie_id, "rating": stars} for movie_id, stars, _ in taken]
+            slugs[person.id] = taken[0][2]
+        db.session.execute(insert(Rating), rows)
+        db.session.commit()
+        model = recommender.loaded_model()
+        assert not any(person.id in model.user_index for person in people)
+        costs = []
+        for person in people[:100]:
+            started = time.perf_counter()
+            assert foldin.folded_user(person) is not None
+            costs.append(1000 * (time.perf_counter() - started))
+        print(
+            f"{len(people)} newcomers unknown to the model take part ({len(rows)} ratings); in-process fold-in "
+            f"(positives query + solve) p50 {np.median(costs):.2f} ms, max {max(costs):.2f} ms"
+        )
+        return [Participant(issue_access(person), slugs[person.id]) for person in people]
 
 
 def model_version(database_url: str, redis_url: str) -> str | None:
@@ -276,7 +343,7 @@ def report(name: str, run: Run, clients: int, layout: str) -> None:
         )
 
 
-SCENARIOS = ("cached", "mixed", "computed")
+SCENARIOS = ("cached", "mixed", "computed", "foldin")
 WRITERS = 2  # connections that change ratings in the mixed scenario (wrk) ...
 WRITE_PAUSE_MS = 40  # ... each pausing this long before its next change: at most 50 changes per second in all
 
@@ -298,19 +365,23 @@ def main() -> None:
     use_wrk = args.client == "wrk" or (args.client == "auto" and shutil.which("wrk") is not None)
 
     people, version = prepare(args.database_url, args.redis_url, args.data, users=500)
-    for scenario in SCENARIOS if args.scenario == "all" else (args.scenario,):
+    scenarios = SCENARIOS if args.scenario == "all" else (args.scenario,)
+    newcomers = prepare_newcomers(args.database_url, args.redis_url, users=500) if "foldin" in scenarios else []
+    for scenario in scenarios:
+        participants = newcomers if scenario == "foldin" else people
         server = start_server(args.database_url, args.redis_url, args.port, args.workers, cached=scenario != "computed")
         try:
             # Warm-up: every worker loads the model; for the cached scenarios, every user's feed is cached once.
-            load(args.port, people, len(people) if scenario != "computed" else 200, args.clients)
+            load(args.port, participants, len(participants) if scenario != "computed" else 200, args.clients)
             if use_wrk:
-                writers = WRITERS if scenario == "mixed" else 0
-                loads = [start_wrk(args.port, people, args.seconds, args.clients - writers, writing=False)]
+                writers = WRITERS if scenario in ("mixed", "foldin") else 0
+                loads = [start_wrk(args.port, participants, args.seconds, args.clients - writers, writing=False)]
                 if writers:
-                    loads.append(start_wrk(args.port, people, args.seconds, writers, writing=True))
+                    loads.append(start_wrk(args.port, participants, args.seconds, writers, writing=True))
                 figures = [wrk_figures(process) for process in loads]
             else:
-                run = load(args.port, people, args.requests, args.clients, write_every=10 if scenario == "mixed" else 0)
+                writes = scenario in ("mixed", "foldin")
+                run = load(args.port, participants, args.requests, args.clients, write_every=10 if writes else 0)
         finally:
             for process in (server, server.worker):
                 process.terminate()

@@ -1,25 +1,28 @@
-"""The personal recommendation feed (API.md 5.3, 6.7)."""
+"""The personal recommendation feed (API.md 5.3, 6.7) and why each of its movies is there (API.md 17)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
 
-from flask import current_app, g
+from flask import current_app, g, json
 
 from moviesx.http.auth import VERIFIED, access_claims, authenticated, current_user
 from moviesx.http.blueprint import Blueprint
 from moviesx.http.throttle import throttle
 from moviesx.schemas.catalog.items import MovieSchema
-from moviesx.services.feed.cache import cached_body, feed_body
+from moviesx.schemas.feed import ReasonSchema, RecommendationSchema
+from moviesx.services.feed.cache import cached_body, feed_body, feed_with_provenance
+from moviesx.services.feed.reasons import reasons_for
 
 blp = Blueprint(
     "feed",
     __name__,
-    url_prefix="/api/movies",
+    url_prefix="/api",
     title="Recommendations",
-    description="The caller's home feed: movies recommended from the caller's ratings, unseen marks, platforms and "
-    "friends. It always reflects the caller's and their friends' latest writes and every catalogue change.",
+    description="The caller's home feed: movies recommended from the caller's ratings, watchlist, unseen marks, "
+    "platforms and friends, and why each is there. It always reflects the caller's and their friends' latest writes "
+    "and every catalogue change.",
 )
 
 
@@ -43,7 +46,7 @@ def from_feed_cache(view: Callable) -> Callable:
     return wrapper
 
 
-@blp.route("/", methods=["GET"])
+@blp.route("/movies/", methods=["GET"])
 @from_feed_cache
 @authenticated(VERIFIED)
 @blp.response(200, MovieSchema(many=True))
@@ -58,3 +61,21 @@ def recommended_movies():
     movies on one of them (or on none) are kept. When fewer than 20 qualify, the newest releases fill the array.
     """
     return _json(feed_body(current_user()))
+
+
+@blp.route("/me/recommendations/", methods=["GET"])
+@authenticated(VERIFIED)
+@blp.response(200, RecommendationSchema(many=True))
+def explained_recommendations():
+    """Why these movies
+
+    Any verified user. Exactly the movies of `GET /api/movies/` at that moment, in the same order (both come from
+    the same computed feed), each with the reasons it is there, in this order and each only when it applies:
+    the caller's movies rated 4 or more that contribute most to its model score, friends who rated it 4 or more,
+    its awards, the popularity fallback, or the padding with the newest releases.
+    """
+    user = current_user()
+    body, provenance = feed_with_provenance(user)
+    reasons = reasons_for(user, provenance)
+    dump = ReasonSchema(many=True).dump
+    return current_app.json.response([{"movie": movie, "reasons": dump(reasons[movie["id"]])} for movie in json.loads(body)])

@@ -78,7 +78,33 @@ def test_evaluate_both_layouts(runner, tmp_path, layout):
     assert lines[0] == "users evaluated: 2"
     assert re.fullmatch(r"model       P@10=0\.0500 nDCG@10=0\.\d{4}", lines[1])
     assert lines[2] == "popularity  P@10=0.1000 nDCG@10=0.8155"
-    assert len(lines) == 3
+    # Three users: no 10th user to leave out of the training.
+    assert lines[3:] == ["fold-in     P@10=0.0000 nDCG@10=0.0000", "fold-in popularity P@10=0.0000 nDCG@10=0.0000"]
+
+
+def test_evaluate_folds_in_every_tenth_user(runner, tmp_path):
+    """Users 10 and 20 are left out of training; folded in from their first four ratings of the niche movies, they
+    rank their two test movies first among the niche movies left, which popularity never shows them."""
+    niche, popular = range(1, 9), range(9, 29)
+    rows = []
+    for user in range(1, 21):
+        if user in (10, 20):
+            rows += [(user, item, 5, 1000 + item) for item in niche[:6]]
+        elif user <= 4:
+            rows += [(user, item, 5, 100 + item) for item in niche]
+        else:
+            rows += [(user, item, 5, 100 + item) for item in popular]
+    directory = tmp_path / "ml"
+    directory.mkdir()
+    (directory / "u.data").write_text("".join(f"{u}\t{i}\t{r}\t{t}\n" for u, i, r, t in rows))
+    flags = "|".join(["0"] * 19)
+    (directory / "u.item").write_text("".join(f"{i}|Movie {i} (1995)|01-Jan-1995||x|{flags}\n" for i in range(1, 29)))
+    result = runner.invoke(args=["recommender", "evaluate", str(directory)])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "users evaluated: 20"
+    assert lines[3] == "fold-in     P@10=0.2000 nDCG@10=1.0000"  # ranked first and second
+    assert lines[4] == "fold-in popularity P@10=0.0000 nDCG@10=0.0000"
 
 
 def test_evaluate_unreadable_directory(runner, tmp_path):

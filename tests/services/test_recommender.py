@@ -137,7 +137,7 @@ def test_serving_process_loads_once_per_version(taste_groups, app, tmp_path):
 def test_model_error_falls_back_to_popularity(taste_groups):
     recommender.retrain()
     payload = recommender.stored_payload()
-    payload["item_factors"] = payload["item_factors"][:, :3]  # shapes no longer match
+    payload["item_factors"] = payload["item_factors"][:2]  # fewer factor rows than item ids: shapes no longer match
     cache.set(recommender.MODEL_KEY, payload, timeout=0)
     cache.set(recommender.VERSION_KEY, "broken", timeout=0)
     probe = taste_groups["probe"]

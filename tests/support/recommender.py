@@ -56,3 +56,51 @@ def many_movies(count: int, *, genre=None, platform=None, award=None, actor=None
             db.session.execute(table.insert(), [{"movie_id": film.id, column: target.id} for film in chosen])
     db.session.commit()
     return films
+
+
+def hand_built_model(movies, item_factors, *, regularization: float = 0.5, alpha: float = 1.0):
+    """Store a model whose item factors the test chooses (rows follow `movies`, ascending ids), as a training would."""
+    import numpy as np
+
+    from moviesx.services.feed import recommender
+
+    item_factors = np.asarray(item_factors, dtype=np.float32)
+    settings = {"factors": item_factors.shape[1], "regularization": regularization, "alpha": alpha, "iterations": 1}
+    factors = recommender.Factors(
+        user_ids=np.empty(0, dtype=np.int64),
+        item_ids=np.asarray(ids(movies), dtype=np.int64),
+        user_factors=np.empty((0, item_factors.shape[1]), dtype=np.float32),
+        item_factors=item_factors,
+        ratings=0,
+        settings=settings,
+    )
+    assert np.all(np.diff(factors.item_ids) > 0)
+    recommender.store(factors, settings)
+    return factors
+
+
+def implicit_als(model):
+    """implicit's own ALS object over the same item factors and settings: an independent computation of fold-in
+    (`recalculate_user`) and of the per-item explanation (`explain`)."""
+    from implicit.cpu.als import AlternatingLeastSquares
+
+    als = AlternatingLeastSquares(
+        factors=model.item_factors.shape[1],
+        regularization=model.settings["regularization"],
+        alpha=model.settings["alpha"],
+        random_state=42,
+    )
+    als.item_factors = model.item_factors.copy()
+    als.user_factors = None
+    return als
+
+
+def user_items(model, weights: dict):
+    """One user's row for implicit: {movie: star weight (stars - 2)} over the model's items."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    positions = [int(np.searchsorted(model.item_ids, m.id)) for m in weights]
+    return csr_matrix(
+        (np.asarray(list(weights.values()), dtype=np.float32), ([0] * len(weights), positions)), shape=(1, len(model.item_ids))
+    )

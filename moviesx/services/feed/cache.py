@@ -29,11 +29,12 @@ from moviesx.metrics import FEED_CACHE
 from moviesx.models import User
 from moviesx.services.accounts.tokens import issued_before
 from moviesx.services.feed import recommender
+from moviesx.services.feed.reasons import Provenance, provenance_of
 from moviesx.services.feed.recommendations import AGGREGATE_LIFETIME, FEED_SIZE, movies_in_order, rank
 from moviesx.services.feed.tokens import CATALOG_TOKEN_KEY, USER_TOKEN_KEY, cache_failed, new_token, trusted
 from moviesx.services.jobs import enqueue
 
-ENTRY_KEY = "feed:entry:v1:{}"  # bump the version when Entry changes shape (entries outlive deployments)
+ENTRY_KEY = "feed:entry:v2:{}"  # bump the version when Entry changes shape (entries outlive deployments)
 MOVIE_KEY = "feed:movie:{}:{}:{}:{}"  # id, language, catalogue token, URL root -> the serialised Movie
 HIT, MISS, BYPASS = "hit", "miss", "bypass"  # FEED_CACHE results
 
@@ -44,6 +45,7 @@ class Entry:
     aggregate_computed_at: datetime | None
     password_changed_at: datetime | None
     compressed_body: bytes  # zlib: a feed of 20 movies is about 16 KB of JSON, 3 KB compressed
+    provenance: Provenance  # where each movie came from, for its reasons (API.md 17)
 
     @property
     def body(self) -> bytes:
@@ -67,42 +69,48 @@ def cached_body(claims: dict) -> bytes | None:
 
 def feed_body(user: User) -> bytes:
     """The JSON body of GET /api/movies/ for an authenticated `user`: the cached one while current, else computed."""
-    body, result = _serve(user)
+    return feed_with_provenance(user)[0]
+
+
+def feed_with_provenance(user: User) -> tuple[bytes, Provenance]:
+    """The feed body and the provenance of its movies, from the same cached entry or the same computation."""
+    body, provenance, result = _serve(user)
     FEED_CACHE.labels(result=result).inc()
-    return body
+    return body, provenance
 
 
-def _serve(user: User) -> tuple[bytes, str]:
-    """The feed body and how the cache served it (HIT, MISS: computed and stored, BYPASS: computed only)."""
+def _serve(user: User) -> tuple[bytes, Provenance, str]:
+    """The feed body, its provenance and how the cache served it (HIT, MISS: computed and stored, BYPASS: computed
+    only)."""
     seconds = current_app.config["FEED_CACHE_SECONDS"]
     values = _read_once(user.id) if seconds > 0 else None
     if values is None:
-        return _compute(user)[0], BYPASS
+        return *_computed(user), BYPASS
     entry, user_token, catalog_token, model_version = values
     try:
         user_token = user_token or new_token(USER_TOKEN_KEY.format(user.id))
         catalog_token = catalog_token or new_token(CATALOG_TOKEN_KEY)
     except Exception as exc:  # noqa: BLE001 - without the cache the feed is computed, never served stale
         cache_failed(exc)
-        return _compute(user)[0], BYPASS
+        return *_computed(user), BYPASS
     stamp = _stamp(user_token, catalog_token, model_version)
     if _servable(entry, stamp):
-        return entry.body, HIT
+        return entry.body, entry.provenance, HIT
     password_changed_at = user.password_changed_at
     if db.engine.dialect.name == "sqlite":
         # A new transaction, so that the feed sees every commit whose invalidation came before the tokens were read:
         # SQLite keeps one snapshot per transaction (PostgreSQL, read committed, takes one per statement).
         db.session.rollback()
-    body, aggregate_computed_at = _compute(user, catalog_token)
+    body, aggregate_computed_at, provenance = _compute(user, catalog_token)
     if not (user_token and catalog_token):
-        return body, BYPASS
+        return body, provenance, BYPASS
     try:
-        entry = Entry(stamp, aggregate_computed_at, password_changed_at, zlib.compress(body, 1))
+        entry = Entry(stamp, aggregate_computed_at, password_changed_at, zlib.compress(body, 1), provenance)
         cache.set(ENTRY_KEY.format(user.id), entry, timeout=seconds)
     except Exception as exc:  # noqa: BLE001
         cache_failed(exc)
-        return body, BYPASS
-    return body, MISS
+        return body, provenance, BYPASS
+    return body, provenance, MISS
 
 
 def warm_later(_sender: Flask, *, user: User, **_: Any) -> None:
@@ -161,10 +169,16 @@ def _servable(entry, stamp: tuple) -> bool:
     )
 
 
-def _compute(user: User, catalog_token: str | None = None) -> tuple[bytes, datetime | None]:
+def _computed(user: User) -> tuple[bytes, Provenance]:
+    """A feed computed without the cache: its body and provenance."""
+    body, _, provenance = _compute(user)
+    return body, provenance
+
+
+def _compute(user: User, catalog_token: str | None = None) -> tuple[bytes, datetime | None, Provenance]:
     ranking = rank(user, limit=FEED_SIZE, watchlist_excluded=True)
     movies = _serialised_movies(ranking.movie_ids, catalog_token)
-    return current_app.json.response(movies).get_data(), ranking.aggregate_computed_at
+    return current_app.json.response(movies).get_data(), ranking.aggregate_computed_at, provenance_of(ranking)
 
 
 def _serialised_movies(movie_ids: list[int], catalog_token: str | None) -> list[dict]:

@@ -1,9 +1,10 @@
 """The recommendation pipeline shared by the home feed and intelligent lists (API.md 6.7).
 
-`recommend()` runs a small constant number of SQL queries whatever the size of the catalogue: one count of the
-exclusions (model path only), one query that returns every candidate with its filters applied and its boosts computed,
-the rating aggregate (fallback path only, shared and cached for 60 s) and, when needed, one padding query. The home
-feed caches its answer per user (`services.feed`); this module computes it.
+`recommend()` runs a small constant number of SQL queries whatever the size of the catalogue: the user's positives
+for the fold-in (API.md 22) and one count of the exclusions (model path only), one query that returns every
+candidate with its filters applied and its boosts computed, the rating aggregate (fallback path only, shared and
+cached for 60 s) and, when needed, one padding query. The home feed caches its answer per user (`services.feed`);
+this module computes it.
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ from moviesx.models import (
     movie_platforms,
     user_platforms,
 )
-from moviesx.services.feed.recommender import CACHE_ERRORS, model_ranking
+from moviesx.services.feed.foldin import FoldedUser, folded_user
+from moviesx.services.feed.recommender import CACHE_ERRORS
 from moviesx.services.outages import outage
 from moviesx.services.social.friends import friend_ids as friends_of
 
@@ -92,12 +94,22 @@ class _Filters:
         return [Movie.id.in_(select(WatchlistEntry.movie_id).where(WatchlistEntry.user_id == self.user_id))]
 
 
+MODEL, POPULAR = "model", "popular"  # where the candidates came from (step 2)
+
+
 @dataclass(frozen=True)
 class Ranking:
-    """The chosen movie ids, and when the rating aggregate that ordered them was computed (None on the model path)."""
+    """The chosen movie ids, and when the rating aggregate that ordered them was computed (None on the model path).
+
+    Its provenance: the first `candidates` ids came from `source` (the model, for `folded`, or the popularity
+    fallback), the rest from padding.
+    """
 
     movie_ids: list[int]
     aggregate_computed_at: datetime | None = None
+    source: str = POPULAR
+    candidates: int = 0
+    folded: FoldedUser | None = None
 
 
 def recommend(user: User, **options) -> list[int]:
@@ -128,13 +140,14 @@ def rank(
         watchlist_excluded=watchlist_excluded,
     )
     boosts = _boost_columns(user.id, tuple(celebrity_ids), None if friend_ids is None else tuple(friend_ids))
-    computed_at = None
-    chosen = _model_ranked(user, filters, boosts, limit)
+    computed_at, source = None, MODEL
+    chosen, folded = _model_ranked(user, filters, boosts, limit)
     if chosen is None:
-        chosen, computed_at = _fallback_ranked(filters, boosts, limit)
+        (chosen, computed_at), source = _fallback_ranked(filters, boosts, limit), POPULAR
+    candidates = len(chosen)
     if len(chosen) < limit:
         chosen += _padding(filters, exclude=chosen, count=limit - len(chosen))
-    return Ranking(chosen, computed_at)
+    return Ranking(chosen, computed_at, source, candidates, folded)
 
 
 def _platform_rule(user_id: int):
@@ -221,12 +234,14 @@ def _exclusion_count(filters: _Filters) -> int:
     )
 
 
-def _model_ranked(user: User, filters: _Filters, boosts: list, limit: int) -> list[int] | None:
-    """The model path, or None when there is no model, the user is unknown to it, or anything fails."""
+def _model_ranked(user: User, filters: _Filters, boosts: list, limit: int) -> tuple[list[int] | None, FoldedUser | None]:
+    """The model path with the user folded in (API.md 22), or None when there is no model, the user is unknown to it,
+    or anything fails."""
     try:
-        ranking = model_ranking(user.id, MAX_MODEL_CANDIDATES)  # its first k are the best k: one order, no ties
-        if ranking is None:
-            return None
+        folded = folded_user(user)
+        if folded is None:
+            return None, None
+        ranking = folded.ranking(MAX_MODEL_CANDIDATES)  # its first k are the best k: one order, no ties
         ranking = ranking[: min(MODEL_CANDIDATES + _exclusion_count(filters), MAX_MODEL_CANDIDATES)]
         rank = {movie_id: position for position, movie_id in enumerate(ranking)}
         rows = db.session.execute(
@@ -238,13 +253,13 @@ def _model_ranked(user: User, filters: _Filters, boosts: list, limit: int) -> li
     except Exception:  # noqa: BLE001 - any model error falls back to popularity (API.md 6.7)
         log.exception("Recommendation model failed; using the popularity fallback")
         db.session.rollback()
-        return None
+        return None, None
     if not rows:
-        return []
+        return [], folded
     ids, celebrity, friend_like, award = zip(*rows, strict=True)
     ranks = np.fromiter((rank[movie_id] for movie_id in ids), dtype=np.int64, count=len(rows))
     order = np.lexsort((ranks, -_scores_in_tenths(celebrity, friend_like, award)))
-    return [ids[position] for position in order[:limit].tolist()]
+    return [ids[position] for position in order[:limit].tolist()], folded
 
 
 def _id_in(column, ids: list[int]):

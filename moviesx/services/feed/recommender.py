@@ -24,6 +24,7 @@ from sqlalchemy import select
 from moviesx.clock import utcnow
 from moviesx.extensions import cache, db
 from moviesx.models import Movie, Rating, User
+from moviesx.services.feed.interactions import POSITIVE_FROM, watchlist_positives
 from moviesx.services.jobs import enqueue
 from moviesx.services.outages import outage
 
@@ -35,8 +36,6 @@ VERSION_KEY = "recommender:version"
 CHANGES_KEY = "recommender:rating-changes"
 RETRAIN_JOB = "moviesx.tasks.recommender.retrain_model"
 RANDOM_STATE = 42
-# Confidence of a rating: 1-2 stars carry no positive signal; 3, 4, 5 stars weigh 1, 2, 3 (times alpha).
-POSITIVE_FROM = 3
 SETTING_NAMES = ("factors", "regularization", "alpha", "iterations")
 
 
@@ -50,7 +49,8 @@ def settings_from_config(config: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def confidence(stars: np.ndarray) -> np.ndarray:
-    """Stars -> confidence weight before alpha: 0 below POSITIVE_FROM, then growing by one per star."""
+    """Stars -> confidence weight before alpha: 0 below POSITIVE_FROM (1-2 stars carry no positive signal), then 1, 2,
+    3 for 3, 4, 5 stars."""
     stars = np.asarray(stars, dtype=np.float32)
     return np.where(stars >= POSITIVE_FROM, stars - (POSITIVE_FROM - 1), 0.0).astype(np.float32)
 
@@ -64,6 +64,7 @@ class Factors:
     user_factors: np.ndarray
     item_factors: np.ndarray
     ratings: int
+    settings: Mapping[str, Any] = field(default_factory=dict)  # those it was trained with (fold-in uses them)
     user_index: dict[int, int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -80,6 +81,10 @@ class Factors:
         scores = self.scores(user_id)
         if scores is None:
             return None
+        return self.top(scores, count, exclude)
+
+    def top(self, scores: np.ndarray, count: int, exclude: np.ndarray | None = None) -> list[int]:
+        """The item ids of the `count` best `scores` (one per item), best first, ties by position."""
         if exclude is not None and len(exclude):
             scores = scores.copy()
             scores[exclude] = -np.inf
@@ -128,6 +133,7 @@ def train_factors(user_ids, item_ids, stars, settings: Mapping[str, Any]) -> Fac
         user_factors=np.ascontiguousarray(model.user_factors, dtype=np.float32),
         item_factors=np.ascontiguousarray(model.item_factors, dtype=np.float32),
         ratings=int(matrix.nnz),
+        settings=dict(settings),
     )
 
 
@@ -165,12 +171,14 @@ def retrain() -> TrainingResult | None:
     cache.set(CHANGES_KEY, 0)
     settings = settings_from_config(current_app.config)
     users, movies, stars = positive_ratings()
+    listed = watchlist_positives()  # (unrated movies only: no pair is both a rating and a watchlist entry)
     db.session.rollback()  # release the read transaction during the fit
-    factors = train_factors(users, movies, stars, settings)
+    factors = train_factors(*(np.concatenate(pair) for pair in zip((users, movies, stars), listed, strict=True)), settings)
     if factors is None:
         return None
     version = store(factors, settings)
-    return TrainingResult(len(factors.user_ids), len(factors.item_ids), factors.ratings, version)
+    ratings = factors.ratings - len(listed[0])  # watchlist entries are not ratings (API.md 22)
+    return TrainingResult(len(factors.user_ids), len(factors.item_ids), ratings, version)
 
 
 def store(factors: Factors, settings: Mapping[str, Any]) -> str:
@@ -233,6 +241,7 @@ def loaded_model() -> Factors | None:
                     user_factors=payload["user_factors"],
                     item_factors=payload["item_factors"],
                     ratings=payload["ratings"],
+                    settings=payload["settings"],
                 )
                 holder.version = payload["version"] if payload["version"] == version else version
         return holder.model

@@ -2,7 +2,9 @@
 
 The model column is measured through the code the feed uses: `train_factors` (same confidence weighting and
 settings) and `Factors.ranking` (same scoring of unrated items); users the model does not know get popularity, as
-the feed's fallback would serve them.
+the feed's fallback would serve them. The fold-in lines (API.md 22) leave every 10th user (by id) out of the
+training entirely and fold them in from their training part with `foldin.fold_in`, as the feed does for a user the
+training never saw.
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ from typing import Any
 
 import numpy as np
 
-from moviesx.services.feed.recommender import train_factors
+from moviesx.services.feed.foldin import fold_in, gram_matrix
+from moviesx.services.feed.recommender import Factors, train_factors
 
 TOP_N = 10
 TRAIN_SHARE = 0.8
 RELEVANT_FROM = 4
+HELD_OUT_EVERY = 10  # every 10th user by id is folded in instead of trained on
 
 
 class DatasetError(ValueError):
@@ -131,12 +135,16 @@ class Report:
     users: int
     model: Scores
     popularity: Scores
+    fold_in: Scores = Scores(0.0, 0.0)
+    fold_in_popularity: Scores = Scores(0.0, 0.0)  # popularity for the folded-in users
 
     def lines(self) -> list[str]:
         return [
             f"users evaluated: {self.users}",
             f"model       P@10={self.model.precision:.4f} nDCG@10={self.model.ndcg:.4f}",
             f"popularity  P@10={self.popularity.precision:.4f} nDCG@10={self.popularity.ndcg:.4f}",
+            f"fold-in     P@10={self.fold_in.precision:.4f} nDCG@10={self.fold_in.ndcg:.4f}",
+            f"fold-in popularity P@10={self.fold_in_popularity.precision:.4f} nDCG@10={self.fold_in_popularity.ndcg:.4f}",
         ]
 
 
@@ -183,7 +191,51 @@ def evaluate(data: Interactions, settings: Mapping[str, Any]) -> Report:
     count = len(relevant)
     if not count:
         return Report(0, Scores(0.0, 0.0), Scores(0.0, 0.0))
-    return Report(count, Scores(*(model_totals / count)), Scores(*(popular_totals / count)))
+    fold_in_scores, fold_in_popularity = _fold_in_scores(data, split, settings, relevant, rated_in_training, popular)
+    return Report(count, Scores(*(model_totals / count)), Scores(*(popular_totals / count)), fold_in_scores, fold_in_popularity)
+
+
+def _fold_in_scores(
+    data: Interactions,
+    split: Split,
+    settings: Mapping[str, Any],
+    relevant: dict[int, set[int]],
+    rated_in_training: dict[int, set[int]],
+    popular: list[int],
+) -> tuple[Scores, Scores]:
+    """Every 10th user by id left out of training, folded in from their training part, evaluated on their test part
+    (popularity for a user the model cannot fold in); and popularity for the same users."""
+    held_out = np.unique(data.users)[HELD_OUT_EVERY - 1 :: HELD_OUT_EVERY]
+    evaluated = [user for user in held_out.tolist() if user in relevant]
+    if not evaluated:
+        return Scores(0.0, 0.0), Scores(0.0, 0.0)
+    trained_on = split.train & ~np.isin(data.users, held_out)
+    factors = train_factors(data.users[trained_on], data.items[trained_on], data.ratings[trained_on], settings)
+    gram = None if factors is None else gram_matrix(factors)
+    folded_in_part = split.train & np.isin(data.users, evaluated)
+    parts: dict[int, tuple[list[int], list[int]]] = {}
+    for user, item, stars in zip(
+        *(column[folded_in_part].tolist() for column in (data.users, data.items, data.ratings)), strict=True
+    ):
+        parts.setdefault(user, ([], []))[0].append(item)
+        parts[user][1].append(stars)
+    model_totals, popular_totals = np.zeros(2), np.zeros(2)
+    for user in evaluated:
+        by_popularity = _top_unseen(popular, rated_in_training.get(user, set()))
+        items, stars = parts.get(user, ([], []))
+        ranked = _folded_ranking(factors, gram, items, stars) if factors is not None else None
+        model_totals += _metrics(ranked if ranked is not None else by_popularity, relevant[user])
+        popular_totals += _metrics(by_popularity, relevant[user])
+    return Scores(*(model_totals / len(evaluated))), Scores(*(popular_totals / len(evaluated)))
+
+
+def _folded_ranking(factors: Factors, gram: np.ndarray, items: list[int], stars: list[int]) -> list[int] | None:
+    """The top 10 items the user did not rate in training, from their folded-in factors; None when not foldable."""
+    folded = fold_in(factors, np.asarray(items), np.asarray(stars), gram=gram)
+    if folded is None:
+        return None
+    seen = np.flatnonzero(np.isin(factors.item_ids, items))
+    return factors.top(folded.scores(), TOP_N, exclude=seen)
 
 
 def _top_unseen(order: list[int], seen: set[int]) -> list[int]:
