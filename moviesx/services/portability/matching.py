@@ -1,0 +1,71 @@
+"""Matching imported rows to movies by title and year (API.md 19).
+
+A live movie matches when its base title, or one of its translated titles, equals the row's title once both are
+normalised (`NFKC(casefold(text))`, trimmed, each run of whitespace one space), and its release year equals the
+row's year, or, when no movie of that title has that year, differs from it by one. Among several, the most popular
+wins, then the lowest id. The normalisation is Unicode's, which no database offers alike, so the catalogue's titles
+are read once per import and only those some row asks for are kept.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import extract, select
+
+from moviesx.extensions import db
+from moviesx.models import Movie, MovieTranslation
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    return _WHITESPACE.sub(" ", unicodedata.normalize("NFKC", text.casefold()).strip())
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    year: int
+    popularity: float
+    movie_id: int
+
+    def rank(self) -> tuple[float, int]:
+        return (-self.popularity, self.movie_id)
+
+
+class Catalogue:
+    """The live movies whose titles some of the wanted titles name, by normalised title."""
+
+    def __init__(self, wanted_titles: Iterable[str]):
+        wanted = {normalise(title) for title in wanted_titles}
+        self._by_title: dict[str, dict[int, _Candidate]] = {}
+        live = select(Movie.id, Movie.title, extract("year", Movie.release_date), Movie.popularity)
+        rows = list(db.session.execute(live))
+        candidates = {movie_id: _Candidate(int(year), popularity, movie_id) for movie_id, _title, year, popularity in rows}
+        titles = [(movie_id, title) for movie_id, title, _year, _popularity in rows]
+        translated = select(MovieTranslation.movie_id, MovieTranslation.title).where(MovieTranslation.title != "")
+        titles.extend(db.session.execute(translated))
+        for movie_id, title in titles:
+            key = normalise(title)
+            if key in wanted and movie_id in candidates:  # (a translation of a deleted movie has no candidate)
+                self._by_title.setdefault(key, {})[movie_id] = candidates[movie_id]
+        self._matches: dict[tuple[str, int], int | None] = {}
+
+    def match(self, title: str, year: int | None) -> int | None:
+        """The id of the movie a row names, or None (a row without a readable year never matches)."""
+        if year is None:
+            return None
+        key = (normalise(title), year)
+        if key not in self._matches:
+            self._matches[key] = self._best(*key)
+        return self._matches[key]
+
+    def _best(self, title: str, year: int) -> int | None:
+        candidates = self._by_title.get(title, {}).values()
+        chosen = [candidate for candidate in candidates if candidate.year == year]
+        if not chosen:
+            chosen = [candidate for candidate in candidates if abs(candidate.year - year) == 1]
+        return min(chosen, key=_Candidate.rank).movie_id if chosen else None
