@@ -12,6 +12,7 @@ import csv
 import io
 import math
 import re
+import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -46,6 +47,19 @@ _COLUMNS = {  # what each Letterboxd file needs besides the common columns
 _YEAR = re.compile(r"\d{1,4}")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+# How reading a damaged ZIP or CSV fails: bad structure, data or encoding (ValueError, UnicodeError), offsets that
+# point outside the file (ValueError, OSError), encrypted members (RuntimeError), unsupported compression.
+_READ_FAILURES = (
+    zipfile.BadZipFile,
+    zlib.error,
+    csv.Error,
+    ValueError,
+    EOFError,
+    OSError,
+    NotImplementedError,
+    RuntimeError,
+    struct.error,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,10 +139,8 @@ class _unreadable_on_failure:  # noqa: N801 - used as a context manager
         return None
 
     def __exit__(self, exc_type, exc, tb) -> bool:
-        if exc_type is not None and issubclass(
-            exc_type, (zipfile.BadZipFile, zlib.error, csv.Error, UnicodeError, EOFError, NotImplementedError, RuntimeError)
-        ):
-            raise Unreadable(UNRECOGNISED) from None  # (RuntimeError: an encrypted member)
+        if exc_type is not None and issubclass(exc_type, _READ_FAILURES):
+            raise Unreadable(UNRECOGNISED) from None
         return False
 
 

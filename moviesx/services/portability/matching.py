@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import extract, select
 
 from moviesx.extensions import db
 from moviesx.models import Movie, MovieTranslation
+from moviesx.services.portability.formats import Row
 
 _WHITESPACE = re.compile(r"\s+")
 
@@ -69,3 +70,9 @@ class Catalogue:
         if not chosen:
             chosen = [candidate for candidate in candidates if abs(candidate.year - year) == 1]
         return min(chosen, key=_Candidate.rank).movie_id if chosen else None
+
+
+def match_rows(rows: Sequence[Row]) -> list[int | None]:
+    """The movie id each row names (None when it names none), in row order."""
+    catalogue = Catalogue(row.title for row in rows if row.year is not None)
+    return [catalogue.match(row.title, row.year) for row in rows]
