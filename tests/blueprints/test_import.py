@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from moviesx.extensions import cache, db
 from moviesx.models import MovieTranslation, Rating, UnseenMark, Watch, WatchlistEntry
@@ -396,6 +397,7 @@ def _refused(as_user, me, content: bytes, filename: str, expected: dict) -> None
         (csv_text(WATCHED_HEADER, [film_row("He\x00at", 1995)]), "nul.csv"),
         (b"\x89PNG\r\n\x1a\n" + bytes(100), "picture.png"),
     ],
+    ids=lambda value: value if isinstance(value, str) else "",
 )
 def test_unrecognised_files(as_user, films, content, filename):
     me = UserFactory()
@@ -469,9 +471,9 @@ def test_concurrent_imports_of_one_user_run_one_after_the_other(app, films, head
     results = []
     paused = []
 
-    def pause_the_first_writer(conn, cursor, statement, parameters, context, executemany):
-        """The first import to write its watches waits there, so that the other one starts meanwhile."""
-        if not paused and statement.lstrip().upper().startswith("INSERT INTO WATCHES"):
+    def pause_the_first_writer(session):
+        """The first import to commit waits there, its rows written, so that the other one starts meanwhile."""
+        if not paused:
             paused.append(True)
             time.sleep(0.5)
 
@@ -484,14 +486,14 @@ def test_concurrent_imports_of_one_user_run_one_after_the_other(app, films, head
         results.append((response.status_code, response.get_json()))
 
     threads = [threading.Thread(target=run) for _ in range(2)]
-    event.listen(db.engine, "before_cursor_execute", pause_the_first_writer)
+    event.listen(Session, "before_commit", pause_the_first_writer)
     try:
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join(timeout=60)
     finally:
-        event.remove(db.engine, "before_cursor_execute", pause_the_first_writer)
+        event.remove(Session, "before_commit", pause_the_first_writer)
 
     report = {"format": "letterboxd", "rows": 2, "matched": 2, "ratings": {"created": 0, "updated": 0}, "watchlist": 0}
     report |= {"unmatched": [], "unmatched_count": 0}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+import zlib
 from collections.abc import Iterable, Sequence
 
 DIARY_HEADER = ("Date", "Name", "Year", "Letterboxd URI", "Rating", "Rewatch", "Tags", "Watched Date")
@@ -39,7 +40,7 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]], *, bom: bo
 
 
 def uri(name: str) -> str:
-    return f"https://boxd.it/{abs(hash(name)) % 10**6:x}"
+    return f"https://boxd.it/{zlib.crc32(name.encode()):x}"
 
 
 def diary_row(name: str, year: object, rating: object, watched_on: str, rewatch: str = "") -> tuple:

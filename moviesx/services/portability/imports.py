@@ -7,17 +7,18 @@ finds nothing to do: no rating, `updated_at`, activity time or retrain counter m
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import IO, Any
 
 from flask import current_app
-from sqlalchemy import delete, insert, select, text
+from sqlalchemy import delete, select, text
 
 from moviesx.clock import utcnow
 from moviesx.extensions import db
 from moviesx.models import Rating, UnseenMark, User, Watch, WatchlistEntry
+from moviesx.services.bulk import batches, insert_rows
 from moviesx.services.portability.formats import DIARY, RATINGS, WATCHED, WATCHLIST, History, Row, read_history
 from moviesx.services.portability.matching import match_rows
 from moviesx.services.social.ratings import announce_ratings, stage_ratings
@@ -26,7 +27,6 @@ from moviesx.signals import unseen_changed
 
 MAX_UNMATCHED_LISTED = 100
 ATTEMPTS = 3  # a rating created by a concurrent request of the caller fails the commit; the import then starts over
-BATCH = 1000  # ids per IN list
 
 
 @dataclass
@@ -124,29 +124,23 @@ def _of_user(user: User, *columns) -> list[tuple]:
 
 def _write(user: User, plan: Plan) -> None:
     now = utcnow()
-    mine = {"feed_users": (user.id,)}
     stage_ratings(user, plan.new_ratings, plan.changed_ratings)
     if plan.watches:
         rows = [
             {"user_id": user.id, "movie_id": movie_id, "watched_on": day, "rating": rating, "note": "", "created_at": now}
             for (movie_id, day), rating in plan.watches.items()
         ]
-        db.session.execute(insert(Watch).execution_options(**mine), rows)
+        insert_rows(Watch, rows, user.id)
     for model, movie_ids in ((WatchlistEntry, plan.watchlist_removed), (UnseenMark, plan.unseen_removed)):
-        for batch in _batches(sorted(movie_ids)):
+        for batch in batches(sorted(movie_ids)):
             db.session.execute(
                 delete(model)
                 .where(model.user_id == user.id, model.movie_id.in_(batch))
-                .execution_options(synchronize_session=False, **mine)
+                .execution_options(synchronize_session=False, feed_users=(user.id,))
             )
     if plan.watchlist_added:
         rows = [{"user_id": user.id, "movie_id": movie_id, "created_at": now} for movie_id in plan.watchlist_added]
-        db.session.execute(insert(WatchlistEntry).execution_options(**mine), rows)
-
-
-def _batches(ids: list[int]) -> Iterable[list[int]]:
-    for start in range(0, len(ids), BATCH):
-        yield ids[start : start + BATCH]
+        insert_rows(WatchlistEntry, rows, user.id)
 
 
 def report(history: History, movie_ids: Sequence[int | None], plan: Plan) -> dict[str, Any]:

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import extract, select
+from sqlalchemy import select
 
 from moviesx.extensions import db
 from moviesx.models import Movie, MovieTranslation
@@ -42,17 +42,22 @@ class Catalogue:
 
     def __init__(self, wanted_titles: Iterable[str]):
         wanted = {normalise(title) for title in wanted_titles}
+        movies = {
+            movie_id: (title, released, popularity)
+            for movie_id, title, released, popularity in db.session.execute(
+                select(Movie.id, Movie.title, Movie.release_date, Movie.popularity)
+            )
+        }
+        titles = [(movie_id, title) for movie_id, (title, _released, _popularity) in movies.items()]
+        titles.extend(
+            db.session.execute(select(MovieTranslation.movie_id, MovieTranslation.title).where(MovieTranslation.title != ""))
+        )
         self._by_title: dict[str, dict[int, _Candidate]] = {}
-        live = select(Movie.id, Movie.title, extract("year", Movie.release_date), Movie.popularity)
-        rows = list(db.session.execute(live))
-        candidates = {movie_id: _Candidate(int(year), popularity, movie_id) for movie_id, _title, year, popularity in rows}
-        titles = [(movie_id, title) for movie_id, title, _year, _popularity in rows]
-        translated = select(MovieTranslation.movie_id, MovieTranslation.title).where(MovieTranslation.title != "")
-        titles.extend(db.session.execute(translated))
         for movie_id, title in titles:
             key = normalise(title)
-            if key in wanted and movie_id in candidates:  # (a translation of a deleted movie has no candidate)
-                self._by_title.setdefault(key, {})[movie_id] = candidates[movie_id]
+            if key in wanted and movie_id in movies:  # (a translation of a deleted movie has no live movie)
+                _title, released, popularity = movies[movie_id]
+                self._by_title.setdefault(key, {})[movie_id] = _Candidate(released.year, popularity, movie_id)
         self._matches: dict[tuple[str, int], int | None] = {}
 
     def match(self, title: str, year: int | None) -> int | None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask import current_app
-from sqlalchemy import Select, delete, insert, select, update
+from sqlalchemy import Select, delete, select, update
 from sqlalchemy.orm import joinedload
 
 from moviesx.clock import utcnow
 from moviesx.extensions import db
 from moviesx.http.errors import error
 from moviesx.models import Movie, MovieList, MovieListItem, Rating, UnseenMark, User
+from moviesx.services.bulk import insert_rows
 from moviesx.services.social.friends import friend_ids
 from moviesx.services.transactions import commit_or
 from moviesx.signals import rating_changed, ratings_changed, unseen_changed
@@ -69,16 +70,14 @@ def stage_ratings(user: User, new: dict[int, int], changed: dict[int, int]) -> N
     POST/PUT `ratings/` do, in bulk and without committing: for a service that writes other rows in the same
     transaction (an import). It commits, then calls `announce_ratings`."""
     now = utcnow()
-    mine = {"feed_users": (user.id,)}
-    if new:
-        rows = [
-            {"user_id": user.id, "movie_id": movie_id, "rating": value, "created_at": now, "updated_at": now}
-            for movie_id, value in new.items()
-        ]
-        db.session.execute(insert(Rating).execution_options(**mine), rows)
+    rows = [
+        {"user_id": user.id, "movie_id": movie_id, "rating": value, "created_at": now, "updated_at": now}
+        for movie_id, value in new.items()
+    ]
+    insert_rows(Rating, rows, user.id)
     if changed:
         rows = [{"id": rating_id, "rating": value, "updated_at": now} for rating_id, value in changed.items()]
-        db.session.execute(update(Rating).execution_options(**mine), rows)
+        db.session.execute(update(Rating).execution_options(feed_users=(user.id,)), rows)
 
 
 def announce_ratings(user: User, count: int) -> None:
