@@ -132,7 +132,9 @@ def new_user(tag: str):
     from moviesx.models import User
 
     stamp = time.time_ns()
-    user = User(username=f"bench_{tag}_{stamp}", email=f"{tag}{stamp}@example.com", verified=True, boarded=True, password_hash="!")
+    user = User(
+        username=f"bench_{tag}_{stamp}", email=f"{tag}{stamp}@example.com", verified=True, boarded=True, password_hash="!"
+    )
     db.session.add(user)
     db.session.commit()
     return user
