@@ -12,7 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+import psycopg
 from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
 
 from moviesx.extensions import db
 from moviesx.services.feed.invalidation import FEED_USERS_OPTION, note_bulk_write
@@ -34,10 +36,13 @@ def insert_rows(model: type, rows: Sequence[dict[str, Any]], user_id: int) -> No
     if connection.dialect.name == "postgresql" and connection.dialect.driver == "psycopg":
         columns = list(rows[0])
         names = ", ".join(f'"{name}"' for name in columns)
-        with connection.connection.driver_connection.cursor() as cursor:
-            with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        statement = f'COPY "{table.name}" ({names}) FROM STDIN'
+        try:
+            with connection.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
                 for row in rows:
                     copy.write_row([row[name] for name in columns])
+        except psycopg.errors.IntegrityError as exc:  # as SQLAlchemy reports it, for services/transactions.py
+            raise IntegrityError(statement, None, exc) from exc
         note_bulk_write(db.session, table, (user_id,))
         return
     db.session.execute(insert(table).execution_options(**{FEED_USERS_OPTION: (user_id,)}), list(rows))

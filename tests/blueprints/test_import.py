@@ -8,7 +8,7 @@ import time
 from datetime import date
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
 from moviesx.extensions import cache, db
@@ -522,3 +522,35 @@ def test_the_statements_of_an_import_do_not_grow_with_its_rows(as_user, app, cou
         return counter.count
 
     assert statements(5) == statements(50)
+
+
+def test_a_rating_created_meanwhile_by_another_request_is_changed_as_one_after_the_other(app, as_user, films, backend):
+    if backend != "postgresql":
+        pytest.skip("SQLite lets no other writer in while the import holds its turn")
+    me = UserFactory()
+    raced = []
+
+    def rate_meanwhile(conn, cursor, statement, parameters, context, executemany):
+        """Right after the import read the caller's ratings, another request rates one of the movies."""
+        if not raced and statement.lstrip().startswith("SELECT unseen_marks.movie_id"):
+            raced.append(True)
+            with db.engine.connect() as other:
+                other.execute(
+                    text(
+                        "INSERT INTO ratings (user_id, movie_id, rating, created_at, updated_at) VALUES (:u, :m, 2, now(), now())"
+                    ),
+                    {"u": me.id, "m": films["heat"].id},
+                )
+                other.commit()
+
+    rows = [rating_row("Heat", 1995, "4"), rating_row("Parasite", 2019, "3")]
+    event.listen(db.engine, "before_cursor_execute", rate_meanwhile)
+    try:
+        response = upload(as_user, me, csv_text(RATINGS_HEADER, rows), "ratings.csv")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", rate_meanwhile)
+
+    assert raced
+    assert (response.status_code, response.get_json()["ratings"]) == (200, {"created": 1, "updated": 1})
+    values = dict(db.session.execute(select(Rating.movie_id, Rating.rating).where(Rating.user_id == me.id)).all())
+    assert values == {films["heat"].id: 4, films["parasite"].id: 3}
