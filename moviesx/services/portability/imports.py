@@ -75,7 +75,7 @@ def _take_turn(user: User) -> None:
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(select(User.id).where(User.id == user.id).with_for_update(key_share=True))
     else:  # SQLite has one writer at a time: become it (a no-op write) before reading
-        db.session.execute(text("UPDATE users SET id = id WHERE id = :id"), {"id": user.id})
+        db.session.execute(text("UPDATE users SET is_active = is_active WHERE id = :id"), {"id": user.id})
 
 
 def resolve(user: User, rows: Sequence[Row], movie_ids: Sequence[int | None]) -> Plan:
