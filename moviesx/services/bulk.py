@@ -3,8 +3,9 @@
 
 On PostgreSQL rows go in with COPY: a statement per row (the driver's executemany), per set of non-NULL keys (the
 ORM's bulk insert) or a multi-row VALUES with thousands of bound values (slow to compile and to convert) each cost
-seconds for ten thousand rows; COPY costs tens of milliseconds. SQLite's executemany is already one prepared
-statement.
+seconds for ten thousand rows; COPY leaves only the server's own work (bench/README.md). SQLite's executemany is already one prepared
+statement. A constraint a COPY breaks raises the driver's IntegrityError, which `services/transactions.py` answers
+like SQLAlchemy's.
 """
 
 from __future__ import annotations
@@ -12,9 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-import psycopg
 from sqlalchemy import insert
-from sqlalchemy.exc import IntegrityError
 
 from moviesx.extensions import db
 from moviesx.services.feed.invalidation import FEED_USERS_OPTION, note_bulk_write
@@ -37,12 +36,9 @@ def insert_rows(model: type, rows: Sequence[dict[str, Any]], user_id: int) -> No
         columns = list(rows[0])
         names = ", ".join(f'"{name}"' for name in columns)
         statement = f'COPY "{table.name}" ({names}) FROM STDIN'
-        try:
-            with connection.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
-                for row in rows:
-                    copy.write_row([row[name] for name in columns])
-        except psycopg.errors.IntegrityError as exc:  # as SQLAlchemy reports it, for services/transactions.py
-            raise IntegrityError(statement, None, exc) from exc
+        with connection.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row([row[name] for name in columns])
         note_bulk_write(db.session, table, (user_id,))
         return
     db.session.execute(insert(table).execution_options(**{FEED_USERS_OPTION: (user_id,)}), list(rows))
