@@ -41,11 +41,11 @@ def watch_load_options() -> list:
     ]
 
 
-def in_year(year: int | None) -> list[ColumnElement[bool]]:
-    """Criteria on Watch keeping one calendar year (a date range, so the (user, watched_on, id) index serves it)."""
+def in_year(year: int | None, watched_on=Watch.watched_on) -> list[ColumnElement[bool]]:
+    """Criteria keeping one calendar year (a date range, so the (user, watched_on, id) index serves it)."""
     if year is None:
         return []
-    return [Watch.watched_on >= date(year, 1, 1), Watch.watched_on <= date(year, 12, 31)]
+    return [watched_on >= date(year, 1, 1), watched_on <= date(year, 12, 31)]
 
 
 def diary_of(owner: User, year: int | None = None) -> Select:
