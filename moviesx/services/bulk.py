@@ -3,9 +3,9 @@
 
 On PostgreSQL rows go in with COPY: a statement per row (the driver's executemany), per set of non-NULL keys (the
 ORM's bulk insert) or a multi-row VALUES with thousands of bound values (slow to compile and to convert) each cost
-seconds for ten thousand rows; COPY leaves only the server's own work (bench/README.md). SQLite's executemany is already one prepared
-statement. A constraint a COPY breaks raises the driver's IntegrityError, which `services/transactions.py` answers
-like SQLAlchemy's.
+seconds for ten thousand rows; COPY leaves only the server's own work (bench/README.md). SQLite's executemany is
+already one prepared statement. A constraint a COPY breaks raises the driver's IntegrityError, which
+`services/transactions.py` answers like SQLAlchemy's.
 """
 
 from __future__ import annotations
