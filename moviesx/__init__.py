@@ -84,14 +84,16 @@ def register_extensions(app: Flask) -> None:
 
 
 def connect_signals(app: Flask) -> None:
-    """What follows a domain event in this app: a rating or unseen mark warms the user's feed; a rating also counts
-    toward a retrain. Connected per app, so that nothing fires for an app this factory did not build."""
+    """What follows a domain event in this app: a rating (or many at once) or unseen mark warms the user's feed; each
+    rating also counts toward a retrain. Connected per app, so that nothing fires for an app this factory did not build."""
     from moviesx.services.feed.cache import warm_later
     from moviesx.services.feed.recommender import note_rating_change
-    from moviesx.signals import rating_changed, unseen_changed
+    from moviesx.signals import rating_changed, ratings_changed, unseen_changed
 
     rating_changed.connect(note_rating_change, sender=app)
     rating_changed.connect(warm_later, sender=app)
+    ratings_changed.connect(note_rating_change, sender=app)
+    ratings_changed.connect(warm_later, sender=app)
     unseen_changed.connect(warm_later, sender=app)
 
 

@@ -25,6 +25,7 @@ API_MODULES = (
     "diary",
     "accounts.me",
     "portability.export",
+    "portability.imports",
 )
 # Plain Flask blueprints outside the API document.
 PLAIN_MODULES = ("ops.operations", "ops.health", "ops.metrics", "ops.docs", "ops.media")

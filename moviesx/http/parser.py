@@ -7,6 +7,8 @@ flask-smorest calls it for every `@blp.arguments` of a project Blueprint (movies
   `Missing required fields`.
 - `location="form"` (form-capable endpoints): form-urlencoded or multipart fields, else JSON where an empty
   body is `{}` and `null` counts as absent; missing fields are reported per field.
+- `location="files"` (uploads): the files of a multipart body; an absent required file is 400 `Missing required
+  fields`.
 - `location="query"`: each field of the schema reads its own value (moviesx.schemas.query).
 Field failures leave as the contract's 400 field dict through the one error path (FieldErrors).
 """
@@ -37,6 +39,13 @@ class ContractParser(FlaskParser):
     def load_form(self, req: Request, schema: Schema) -> dict[str, Any]:
         data = form_object()
         return form_values(schema, data) if is_form_body() else data
+
+    def load_files(self, req: Request, schema: Schema) -> dict[str, Any]:
+        """Uploaded files of a multipart body; an absent required one is the whole-body 400 `Missing required fields`."""
+        files = dict(req.files.items())
+        if missing_required(schema, files):
+            raise error(400, "Missing required fields")
+        return files
 
     def load_querystring(self, req: Request, schema: Schema) -> dict[str, Any]:
         data = {}

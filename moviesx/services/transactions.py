@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Final
 
+import psycopg
 from sqlalchemy.exc import IntegrityError
 
 from moviesx.extensions import db
@@ -39,7 +40,7 @@ def unique_or(answer: Answer) -> Iterator[None]:
     """
     try:
         yield
-    except IntegrityError:
+    except (IntegrityError, psycopg.errors.IntegrityError):  # (the driver's own: work on its cursor, such as a COPY)
         db.session.rollback()
         if isinstance(answer, _NoChange):
             return

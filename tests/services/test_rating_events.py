@@ -9,7 +9,7 @@ from sqlalchemy import inspect
 from moviesx.extensions import db
 from moviesx.services.feed.cache import warm_later
 from moviesx.services.feed.recommender import note_rating_change
-from moviesx.signals import rating_changed, unseen_changed
+from moviesx.signals import rating_changed, ratings_changed, unseen_changed
 from tests.factories import MovieFactory, UserFactory
 
 
@@ -32,5 +32,6 @@ def test_created_and_changed_ratings_are_announced_once_after_their_commit(app, 
 
 def test_the_app_factory_connects_the_receivers_to_its_own_app(app):
     assert set(rating_changed.receivers_for(app)) == {note_rating_change, warm_later}
+    assert set(ratings_changed.receivers_for(app)) == {note_rating_change, warm_later}
     assert set(unseen_changed.receivers_for(app)) == {warm_later}
     assert list(rating_changed.receivers_for(Flask("other"))) == []  # nothing is connected at import time

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 
 from flask import has_app_context
-from sqlalchemy import event, inspect
+from sqlalchemy import FromClause, event, inspect
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from moviesx.models.feed import FeedReach, FeedScope, feed_scope_of
@@ -49,9 +49,14 @@ def install_listeners() -> None:
             event.listen(target, name, listener)
 
 
-def note_bulk_write(session: Session) -> None:
-    """Record a write the session cannot see (COPY): it invalidates every feed when the transaction commits."""
-    _pending(session).catalog = True
+def note_bulk_write(session: Session, table: FromClause | None = None, user_ids: tuple[int, ...] | None = None) -> None:
+    """Record a write the session cannot see (COPY): it invalidates what the table's feed scope says for the users
+    it wrote for, when the transaction commits; every feed when the table or the users are not named."""
+    scope = feed_scope_of(table) if table is not None else None
+    if scope is None:
+        _pending(session).catalog = True
+        return
+    _pending(session).touch(scope, user_ids)
 
 
 def _pending(session: Session) -> _Changes:

@@ -264,18 +264,19 @@ def model_ranking(user_id: int, count: int) -> list[int] | None:
     return model.ranking(user_id, count)
 
 
-def note_rating_change(_sender: Flask | None = None, **_: Any) -> None:
-    """Receiver of `rating_changed` (a committed new or changed rating): every RECOMMENDER_RETRAIN_AFTER changes
-    enqueue a retrain."""
+def note_rating_change(_sender: Flask | None = None, *, count: int = 1, **_: Any) -> None:
+    """Receiver of `rating_changed` (a committed new or changed rating) and `ratings_changed` (`count` of them at
+    once): every RECOMMENDER_RETRAIN_AFTER changes enqueue a retrain (once, however many thresholds a bulk change
+    crosses)."""
     threshold = current_app.config.get("RECOMMENDER_RETRAIN_AFTER", 0)
     if threshold <= 0:
         return
     counter_state = outage("Retrain counter", "rating changes are not counted toward a retrain", log)
     try:
-        changes = cache.cache.inc(CHANGES_KEY)
+        changes = cache.cache.inc(CHANGES_KEY, count)
     except CACHE_ERRORS as exc:  # a cache outage must not break a rating
         counter_state.failed(exc)
         return
     counter_state.answered()
-    if changes and changes % threshold == 0:
+    if changes and changes // threshold > (changes - count) // threshold:
         enqueue(RETRAIN_JOB)

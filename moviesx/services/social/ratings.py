@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from flask import current_app
-from sqlalchemy import Select, delete, select
+from sqlalchemy import Select, delete, select, update
 from sqlalchemy.orm import joinedload
 
 from moviesx.clock import utcnow
 from moviesx.extensions import db
 from moviesx.http.errors import error
 from moviesx.models import Movie, MovieList, MovieListItem, Rating, UnseenMark, User
+from moviesx.services.bulk import insert_rows
 from moviesx.services.social.friends import friend_ids
 from moviesx.services.transactions import commit_or
-from moviesx.signals import rating_changed, unseen_changed
+from moviesx.signals import rating_changed, ratings_changed, unseen_changed
 
 
 def rating_of(user: User, movie: Movie) -> Rating:
@@ -84,6 +85,28 @@ def unmark_unseen(user: User, movie: Movie) -> None:
         raise error(400, "Movie not marked as unseen")
     db.session.commit()
     unseen_changed.send(current_app._get_current_object(), user=user)
+
+
+def stage_ratings(user: User, new: dict[int, int], changed: dict[int, int]) -> None:
+    """Create (`new`: movie id -> value) and change (`changed`: rating id -> value) many ratings of the user as
+    POST/PUT `ratings/` do, in bulk and without committing: for a service that writes other rows in the same
+    transaction (an import). It commits, then calls `announce_ratings`."""
+    now = utcnow()
+    rows = [
+        {"user_id": user.id, "movie_id": movie_id, "rating": value, "created_at": now, "updated_at": now}
+        for movie_id, value in new.items()
+    ]
+    insert_rows(Rating, rows, user.id)
+    if changed:
+        rows = [{"id": rating_id, "rating": value, "updated_at": now} for rating_id, value in changed.items()]
+        db.session.execute(update(Rating).execution_options(feed_users=(user.id,)), rows)
+
+
+def announce_ratings(user: User, count: int) -> None:
+    """After the commit of `count` ratings of the user created or changed at once: their side effects, once (the
+    retrain counter counts every rating)."""
+    if count:
+        ratings_changed.send(current_app._get_current_object(), user=user, count=count)
 
 
 def friends_ratings(user: User, movie: Movie) -> Select:
