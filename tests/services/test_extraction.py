@@ -19,7 +19,8 @@ def ratings(app):
     """Ratings of every star count by 12 users over 9 movies, plus some that must not count."""
     users = UserFactory.create_batch(12)
     films = [movie() for _ in range(9)]
-    rate_many((user, film, 1 + (u * 7 + m * 3) % 5) for u, user in enumerate(users) for m, film in enumerate(films) if (u + m) % 3)
+    pairs = [(u, user, m, film) for u, user in enumerate(users) for m, film in enumerate(films) if (u + m) % 3]
+    rate_many((user, film, 1 + (u * 7 + m * 3) % 5) for u, user, m, film in pairs)
     users[4].is_active = False  # a deactivated user's ratings are no training data
     films[6].delete()  # nor are a deleted movie's
     db.session.commit()
