@@ -91,8 +91,7 @@ def copy_stream(rows, *, extension: bytes = b"") -> bytes:
     body = b"".join(
         (3).to_bytes(2, "big")
         + b"".join(
-            size.to_bytes(4, "big") + value.to_bytes(size, "big", signed=True)
-            for size, value in zip((4, 4, 2), row, strict=True)
+            size.to_bytes(4, "big") + value.to_bytes(size, "big", signed=True) for size, value in zip((4, 4, 2), row, strict=True)
         )
         for row in rows
     )
