@@ -165,7 +165,7 @@ NO_RATINGS = "No ratings to train the model"
 
 def positive_ratings(chunk_rows: int = CHUNK_ROWS) -> Triples:
     """(user ids, movie ids, stars) of the ratings that can be positives: active users, live movies. Streamed into
-    arrays (COPY on PostgreSQL), so that ten million ratings never become ten million Python rows."""
+    arrays (binary COPY on PostgreSQL, chunks of `chunk_rows` elsewhere): no Python row per rating is kept."""
     return stream_triples(
         select(Rating.user_id, Rating.movie_id, Rating.rating)
         .join(User, User.id == Rating.user_id)
