@@ -50,7 +50,7 @@ class Participant:
     rated_slug: str  # a movie the user rated, for the rating changes of the mixed scenario
 
 
-def prepare(database_url: str, redis_url: str, data_dir: str, users: int) -> tuple[list[Participant], str]:
+def prepare(database_url: str, redis_url: str, data_dir: str, users: int, keep_model: bool) -> tuple[list[Participant], str]:
     from bench_recommender import build_app, ensure_movielens
     from sqlalchemy import func, select
 
@@ -64,9 +64,12 @@ def prepare(database_url: str, redis_url: str, data_dir: str, users: int) -> tup
     with app.app_context():
         ensure_movielens(data_dir)
         drop_newcomers()  # those of an earlier run: the model must not know them
-        result = recommender.retrain()
-        print(result.message() if result else recommender.NO_RATINGS)
-        model = recommender.loaded_model()
+        model = recommender.loaded_model() if keep_model else None
+        if model is None:
+            result = recommender.retrain()
+            print(result.message() if result else recommender.NO_RATINGS)
+            model = recommender.loaded_model()
+        version = recommender.stored_version()
         people = db.session.scalars(select(User).where(User.is_active.is_(True)).order_by(User.id)).all()
         known = [user for user in people if model is not None and user.id in model.user_index][:users]
         first_rated = dict(
@@ -78,7 +81,7 @@ def prepare(database_url: str, redis_url: str, data_dir: str, users: int) -> tup
             ).all()
         )
         print(f"{len(known)} users known to the model take part")
-        return [Participant(issue_access(user), first_rated[user.id]) for user in known], result.version
+        return [Participant(issue_access(user), first_rated[user.id]) for user in known], version
 
 
 NEWCOMER = "bench_newcomer_{:03d}"
@@ -360,11 +363,12 @@ def main() -> None:
     parser.add_argument("--scenario", choices=("all", *SCENARIOS), default="all")
     parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto", help="auto: wrk when installed")
     parser.add_argument("--seconds", type=int, default=20, help="duration of a wrk run")
+    parser.add_argument("--keep-model", action="store_true", help="serve the stored model instead of training one")
     args = parser.parse_args()
     layout = f"{args.workers or os.cpu_count()} gunicorn workers x {os.environ.get('GUNICORN_THREADS', 4)} threads"
     use_wrk = args.client == "wrk" or (args.client == "auto" and shutil.which("wrk") is not None)
 
-    people, version = prepare(args.database_url, args.redis_url, args.data, users=500)
+    people, version = prepare(args.database_url, args.redis_url, args.data, users=500, keep_model=args.keep_model)
     scenarios = SCENARIOS if args.scenario == "all" else (args.scenario,)
     newcomers = prepare_newcomers(args.database_url, args.redis_url, users=500) if "foldin" in scenarios else []
     for scenario in scenarios:

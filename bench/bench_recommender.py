@@ -2,6 +2,11 @@
 
     .venv/bin/python bench/bench_recommender.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/moviesx_bench
         [--data bench/data/ml-100k] [--redis-url redis://127.0.0.1:6379/14] [--synthetic 1000000]
+    .venv/bin/python bench/bench_recommender.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench_scale \
+        --redis-url redis://127.0.0.1:6379/14 --scale 1000000 10000000
+
+The second form is the synthetic scale run (bench_scale.py): it REPLACES the users, movies and ratings of that
+database with a power-law set of each size, then trains and serves from it.
 
 The database is created (schema) and filled with `movielens import` logic when it holds no ratings yet.
 Fetch the data first: bench/get-movielens.sh bench/data/ml-100k (or any MovieLens-100k folder).
@@ -19,9 +24,10 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 
-def build_app(database_url: str, redis_url: str | None):
+def build_app(database_url: str, redis_url: str | None, **overrides):
     from moviesx import create_app
 
     cache = (
@@ -29,7 +35,7 @@ def build_app(database_url: str, redis_url: str | None):
         if redis_url
         else {"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": tempfile.mkdtemp(prefix="bench-cache-"), "CACHE_THRESHOLD": 0}
     )
-    return create_app({"SQLALCHEMY_DATABASE_URI": database_url, "MOVIESX_ENV": "development", **cache})
+    return create_app({"SQLALCHEMY_DATABASE_URI": database_url, "MOVIESX_ENV": "development", **cache, **overrides})
 
 
 def ensure_movielens(data_dir: str) -> None:
@@ -80,22 +86,28 @@ def train_from_database() -> None:
     print(f"  recommender.retrain() end to end: {time.perf_counter() - t0:.2f} s -> {result.message()}")
 
 
+def power_law_ratings(count: int, n_users: int, n_items: int, seed: int = 42):
+    """`count` distinct (user, item, stars) triples, 0-based: power-law user activity and item appeal, stars skewed to
+    3-5; also returns the items' appeal (their popularity)."""
+    rng = np.random.default_rng(seed)
+    activity = 1.0 / (np.arange(n_users) + 50.0) ** 0.7
+    appeal = 1.0 / (np.arange(n_items) + 10.0) ** 0.9
+    drawn = int(count * 1.1)
+    users = rng.choice(n_users, size=drawn, p=activity / activity.sum()).astype(np.int32)
+    items = rng.choice(n_items, size=drawn, p=appeal / appeal.sum()).astype(np.int32)
+    keep = np.sort(np.unique(users.astype(np.int64) * n_items + items, return_index=True)[1])[:count]
+    users, items = users[keep], items[keep]
+    stars = rng.choice(np.array([1, 2, 3, 4, 5], dtype=np.int16), size=len(keep), p=[0.06, 0.11, 0.27, 0.34, 0.22])
+    return users, items, stars, appeal
+
+
 def synthetic(count: int) -> None:
     """Power-law users and items, stars skewed towards 3-5, fit and store through the production code."""
     from flask import current_app
 
     from moviesx.services.feed import recommender
 
-    rng = np.random.default_rng(42)
-    n_users, n_items = max(1000, count // 50), max(500, count // 200)
-    activity = 1.0 / (np.arange(n_users) + 50.0) ** 0.7
-    appeal = 1.0 / (np.arange(n_items) + 10.0) ** 0.9
-    drawn = int(count * 1.1)
-    users = rng.choice(n_users, size=drawn, p=activity / activity.sum())
-    items = rng.choice(n_items, size=drawn, p=appeal / appeal.sum())
-    keep = np.sort(np.unique(users * n_items + items, return_index=True)[1])[:count]
-    users, items = users[keep], items[keep]
-    stars = rng.choice([1, 2, 3, 4, 5], size=len(keep), p=[0.06, 0.11, 0.27, 0.34, 0.22])
+    users, items, stars, _ = power_law_ratings(count, max(1000, count // 50), max(500, count // 200))
     settings = recommender.settings_from_config(current_app.config)
     t0 = time.perf_counter()
     factors = recommender.train_factors(users, items, stars, settings)
@@ -121,7 +133,15 @@ def main() -> None:
     parser.add_argument("--data", default=str(ROOT / "bench" / "data" / "ml-100k"))
     parser.add_argument("--redis-url")
     parser.add_argument("--synthetic", type=int, default=1_000_000)
+    parser.add_argument("--scale", type=int, nargs="+", help="scale runs of these rating counts (see bench_scale.py)")
+    parser.add_argument("--feed-requests", type=int, default=300, help="feed requests timed per scale run")
+    parser.add_argument("--scale-run", type=int, help=argparse.SUPPRESS)  # one measured scale run, in a fresh process
     args = parser.parse_args()
+    if args.scale or args.scale_run:
+        from bench_scale import scale_runs
+
+        scale_runs(args)
+        return
     app = build_app(args.database_url, args.redis_url)
     with app.app_context():
         ensure_movielens(args.data)

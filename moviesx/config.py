@@ -183,6 +183,8 @@ class Config:
             "RECOMMENDER_ALPHA": self._float("RECOMMENDER_ALPHA", 1.0),
             "RECOMMENDER_ITERATIONS": self._int("RECOMMENDER_ITERATIONS", 20),
             "RECOMMENDER_RETRAIN_AFTER": self._int("RECOMMENDER_RETRAIN_AFTER", 100),
+            # The stored model is split into cache values of at most this size (capped at 256 MiB).
+            "RECOMMENDER_CHUNK_BYTES": self._int("RECOMMENDER_CHUNK_BYTES", 64 * MIB),
             "FEED_CACHE_SECONDS": self._int("FEED_CACHE_SECONDS", 600),
             "CATALOG_CACHE_SECONDS": self._int("CATALOG_CACHE_SECONDS", 600),
             "METRICS_TOKEN": self._get("METRICS_TOKEN"),

@@ -92,15 +92,15 @@ class ScrapeTimeCollector(Collector):
         return [info, age]
 
     def _trained_at(self, version: str) -> datetime | None:
-        """Read from the stored model once per version and process (the payload holds the whole model)."""
+        """Read from the stored model's manifest once per version and process."""
         from moviesx.services.feed import recommender
 
         known = self.app.extensions.get("moviesx.metrics.model")
         if known is None or known[0] != version:
-            payload = recommender.stored_payload()
-            if payload is None or payload["version"] != version:
+            manifest = recommender.stored_manifest()
+            if manifest is None or manifest.get("version") != version:
                 return None
-            known = (version, datetime.fromisoformat(payload["trained_at"]))
+            known = (version, datetime.fromisoformat(manifest["trained_at"]))
             self.app.extensions["moviesx.metrics.model"] = known
         return known[1]
 

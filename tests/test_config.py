@@ -24,6 +24,7 @@ def test_laptop_defaults(tmp_path):
     assert (config["CODE_TTL_SECONDS"], config["EMAIL_COOLDOWN_SECONDS"]) == (900, 60)
     assert config["MAIL_DEFAULT_SENDER"] == "MoviesX <no-reply@moviesx.local>"
     assert config["RECOMMENDER_RETRAIN_AFTER"] == 100
+    assert config["RECOMMENDER_CHUNK_BYTES"] == 64 * 1024 * 1024
 
 
 def test_secret_key_is_generated_once_with_mode_0600(tmp_path):

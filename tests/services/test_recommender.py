@@ -71,6 +71,9 @@ def test_stored_payload_and_version(taste_groups, app):
         "user_factors",
         "item_factors",
         "ratings",
+        "chunks",
+        "bytes",
+        "sha256",
     }
     assert payload["version"] == first.version == recommender.stored_version()
     assert payload["settings"] == {
@@ -134,12 +137,18 @@ def test_serving_process_loads_once_per_version(taste_groups, app, tmp_path):
         assert recommender.stored_version() == app.extensions["moviesx.recommender"].version
 
 
-def test_model_error_falls_back_to_popularity(taste_groups):
+def test_model_error_falls_back_to_popularity(taste_groups, app):
     recommender.retrain()
     payload = recommender.stored_payload()
-    payload["item_factors"] = payload["item_factors"][:2]  # fewer factor rows than item ids: shapes no longer match
-    cache.set(recommender.MODEL_KEY, payload, timeout=0)
-    cache.set(recommender.VERSION_KEY, "broken", timeout=0)
+    broken = recommender.Factors(
+        user_ids=payload["user_ids"],
+        item_ids=payload["item_ids"],
+        user_factors=payload["user_factors"],
+        item_factors=payload["item_factors"][:2],  # fewer factor rows than item ids: shapes no longer match
+        ratings=payload["ratings"],
+        settings=payload["settings"],
+    )
+    recommender.store(broken, recommender.settings_from_config(app.config))
     probe = taste_groups["probe"]
     fallback_order = recommend(probe, limit=4)
     # Liked genre rule does not apply (no genres linked): the fallback lists all four unrated movies by id desc.

@@ -1,8 +1,9 @@
 """The collaborative-filtering model (API.md 10.5): training, storage through Flask-Caching, and serving.
 
-Training reads the positive ratings, turns stars into confidences (1-2 stars are no positive signal), fits implicit's
-CPU ALS with BLAS pinned to one thread and stores the factors under one cache key with no expiry, then bumps a small
-version key. Each process keeps the loaded model in memory and fetches it again only when the version key changes.
+Training streams the positive ratings into numpy arrays (extraction.py), turns stars into confidences (1-2 stars are
+no positive signal), fits implicit's CPU ALS with BLAS pinned to one thread and stores the factors with no expiry, in
+chunks of at most RECOMMENDER_CHUNK_BYTES under a small manifest (model_store.py), then bumps a small version key.
+Each process keeps the loaded model in memory and fetches it again only when the version key changes.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import threading
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -24,6 +24,8 @@ from sqlalchemy import select
 from moviesx.clock import utcnow
 from moviesx.extensions import cache, db
 from moviesx.models import Movie, Rating, User
+from moviesx.services.feed import model_store
+from moviesx.services.feed.extraction import CHUNK_ROWS, Triples, stream_triples
 from moviesx.services.feed.interactions import POSITIVE_FROM, watchlist_positives
 from moviesx.services.jobs import enqueue
 from moviesx.services.outages import outage
@@ -37,6 +39,7 @@ CHANGES_KEY = "recommender:rating-changes"
 RETRAIN_JOB = "moviesx.tasks.recommender.retrain_model"
 RANDOM_STATE = 42
 SETTING_NAMES = ("factors", "regularization", "alpha", "iterations")
+ARRAY_NAMES = ("user_ids", "item_ids", "user_factors", "item_factors")
 
 
 def settings_from_config(config: Mapping[str, Any]) -> dict[str, Any]:
@@ -98,6 +101,29 @@ class Factors:
         return self.item_ids[top].tolist()
 
 
+@dataclass(frozen=True)
+class RatingMatrix:
+    """Confidences before alpha: rows follow `user_ids`, columns `item_ids` (external ids, ascending)."""
+
+    user_ids: np.ndarray
+    item_ids: np.ndarray
+    confidences: csr_matrix
+
+
+def rating_matrix(user_ids, item_ids, stars) -> RatingMatrix | None:
+    """The sparse user x item matrix of the positive (user, item, stars) triples; None when there is none."""
+    weights = confidence(stars)
+    keep = weights > 0
+    weights = weights[keep]
+    if not len(weights):
+        return None
+    user_keys, user_rows = np.unique(np.asarray(user_ids)[keep], return_inverse=True)
+    item_keys, item_cols = np.unique(np.asarray(item_ids)[keep], return_inverse=True)
+    matrix = csr_matrix((weights, (user_rows, item_cols)), shape=(len(user_keys), len(item_keys)), dtype=np.float32)
+    matrix.sum_duplicates()
+    return RatingMatrix(user_keys.astype(np.int64), item_keys.astype(np.int64), matrix)
+
+
 def train_factors(user_ids, item_ids, stars, settings: Mapping[str, Any]) -> Factors | None:
     """Fit ALS on (user, item, stars) triples; None when no rating is a positive one.
 
@@ -107,17 +133,9 @@ def train_factors(user_ids, item_ids, stars, settings: Mapping[str, Any]) -> Fac
     from implicit.cpu.als import AlternatingLeastSquares
     from threadpoolctl import threadpool_limits
 
-    weights = confidence(stars)
-    keep = weights > 0
-    users = np.asarray(user_ids, dtype=np.int64)[keep]
-    items = np.asarray(item_ids, dtype=np.int64)[keep]
-    weights = weights[keep]
-    if not len(weights):
+    ratings = rating_matrix(user_ids, item_ids, stars)
+    if ratings is None:
         return None
-    user_keys, user_rows = np.unique(users, return_inverse=True)
-    item_keys, item_cols = np.unique(items, return_inverse=True)
-    matrix = csr_matrix((weights, (user_rows, item_cols)), shape=(len(user_keys), len(item_keys)), dtype=np.float32)
-    matrix.sum_duplicates()
     with threadpool_limits(limits=1, user_api="blas"):
         model = AlternatingLeastSquares(
             factors=settings["factors"],
@@ -126,13 +144,13 @@ def train_factors(user_ids, item_ids, stars, settings: Mapping[str, Any]) -> Fac
             iterations=settings["iterations"],
             random_state=RANDOM_STATE,
         )
-        model.fit(matrix, show_progress=False)
+        model.fit(ratings.confidences, show_progress=False)
     return Factors(
-        user_ids=user_keys,
-        item_ids=item_keys,
+        user_ids=ratings.user_ids,
+        item_ids=ratings.item_ids,
         user_factors=np.ascontiguousarray(model.user_factors, dtype=np.float32),
         item_factors=np.ascontiguousarray(model.item_factors, dtype=np.float32),
-        ratings=int(matrix.nnz),
+        ratings=int(ratings.confidences.nnz),
         settings=dict(settings),
     )
 
@@ -151,19 +169,16 @@ class TrainingResult:
 NO_RATINGS = "No ratings to train the model"
 
 
-def positive_ratings() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(user ids, movie ids, stars) of the ratings that can be positives: active users, live movies."""
-    rows = db.session.execute(
+def positive_ratings(chunk_rows: int = CHUNK_ROWS) -> Triples:
+    """(user ids, movie ids, stars) of the ratings that can be positives: active users, live movies. Streamed into
+    arrays (binary COPY on PostgreSQL, chunks of `chunk_rows` elsewhere): no Python row per rating is kept."""
+    return stream_triples(
         select(Rating.user_id, Rating.movie_id, Rating.rating)
         .join(User, User.id == Rating.user_id)
         .join(Movie, Movie.id == Rating.movie_id)
-        .where(User.is_active.is_(True), Movie.deleted_at.is_(None), Rating.rating >= POSITIVE_FROM)
-    ).all()
-    if not rows:
-        empty = np.empty(0, dtype=np.int64)
-        return empty, empty, empty
-    data = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=3 * len(rows)).reshape(-1, 3)
-    return data[:, 0], data[:, 1], data[:, 2]
+        .where(User.is_active.is_(True), Movie.deleted_at.is_(None), Rating.rating >= POSITIVE_FROM),
+        chunk_rows,
+    )
 
 
 def retrain() -> TrainingResult | None:
@@ -182,26 +197,27 @@ def retrain() -> TrainingResult | None:
 
 
 def store(factors: Factors, settings: Mapping[str, Any]) -> str:
-    """Write the model under one key with no expiry, then bump the version key that serving processes poll."""
+    """Write the model (chunks, then their manifest) with no expiry, bump the version key that serving processes poll,
+    then drop the previous model's chunks."""
     version = uuid.uuid4().hex
-    payload = {
-        "version": version,
-        "trained_at": utcnow().isoformat(),
-        "settings": dict(settings),
-        "user_ids": factors.user_ids,
-        "item_ids": factors.item_ids,
-        "user_factors": factors.user_factors,
-        "item_factors": factors.item_factors,
-        "ratings": factors.ratings,
-    }
-    if not cache.set(MODEL_KEY, payload, timeout=0):
-        raise RuntimeError("The model could not be stored in the cache")
+    previous = stored_manifest()
+    manifest = {"version": version, "trained_at": utcnow().isoformat(), "settings": dict(settings), "ratings": factors.ratings}
+    arrays = {name: getattr(factors, name) for name in ARRAY_NAMES}
+    model_store.write(MODEL_KEY, manifest, arrays, int(current_app.config["RECOMMENDER_CHUNK_BYTES"]))
     cache.set(VERSION_KEY, version, timeout=0)
+    model_store.delete_chunks(MODEL_KEY, previous)
     return version
 
 
-def stored_payload() -> dict | None:
+def stored_manifest() -> dict | None:
+    """The small part of the stored model: version, trained_at, settings, ratings and how its arrays are chunked."""
     return cache.get(MODEL_KEY)
+
+
+def stored_payload(version: str | None = None) -> dict | None:
+    """The whole stored model (manifest and arrays), None when any part is missing or it is not `version`."""
+    stored = model_store.read(MODEL_KEY, version)
+    return None if stored is None else {**stored[0], **stored[1]}
 
 
 def stored_version() -> str | None:
@@ -231,19 +247,13 @@ def loaded_model() -> Factors | None:
         return holder.model
     with holder.lock:
         if version != holder.version:
-            payload = stored_payload()
-            if payload is None:
-                holder.version, holder.model = version, None
-            else:
-                holder.model = Factors(
-                    user_ids=payload["user_ids"],
-                    item_ids=payload["item_ids"],
-                    user_factors=payload["user_factors"],
-                    item_factors=payload["item_factors"],
-                    ratings=payload["ratings"],
-                    settings=payload["settings"],
-                )
-                holder.version = payload["version"] if payload["version"] == version else version
+            payload = stored_payload(version)
+            holder.version = version
+            holder.model = (
+                None
+                if payload is None
+                else Factors(**{name: payload[name] for name in (*ARRAY_NAMES, "ratings")}, settings=payload["settings"])
+            )
         return holder.model
 
 
