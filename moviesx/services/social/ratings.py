@@ -35,9 +35,13 @@ def rate(user: User, movie: Movie, value: int) -> Rating:
 
 
 def change_rating(user: User, movie: Movie, value: int) -> Rating:
+    """Set the value; `rated_at` (the time of the friends' `rated` activity, API.md 16) moves only when it changes."""
     rating = rating_of(user, movie)
+    now = utcnow()
+    if rating.rating != value:
+        rating.rated_at = now
     rating.rating = value
-    rating.updated_at = utcnow()
+    rating.updated_at = now
     db.session.commit()
     rating_changed.send(current_app._get_current_object(), user=user, rating=rating)
     return rating
