@@ -127,6 +127,25 @@ class MovieListFactory(BaseFactory):
     privacity = "P"
 
 
+class WatchlistEntryFactory(BaseFactory):
+    class Meta:
+        model = models.WatchlistEntry
+
+    user = factory.SubFactory(UserFactory)
+    movie = factory.SubFactory(MovieFactory)
+
+
+class WatchFactory(BaseFactory):
+    class Meta:
+        model = models.Watch
+
+    user = factory.SubFactory(UserFactory)
+    movie = factory.SubFactory(MovieFactory)
+    watched_on = date(2026, 1, 1)
+    rating = None
+    note = ""
+
+
 def make_friends(a: models.User, b: models.User) -> None:
     """Write the friendship both ways plus the accepted request row, as accepting a request does."""
     low, high = sorted((a.id, b.id))

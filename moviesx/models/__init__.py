@@ -29,6 +29,7 @@ from moviesx.models.catalog import (
     movie_platforms,
     person_awards,
 )
+from moviesx.models.diary import Watch, WatchlistEntry
 from moviesx.models.feed import FeedReach, FeedScope, feed_scope_of
 from moviesx.models.lists import MAX_MOVIES_PER_LIST, PRIVACY_CODES, MovieList, MovieListItem
 from moviesx.models.social import (
@@ -78,6 +79,8 @@ __all__ = [
     "TimestampMixin",
     "UnseenMark",
     "User",
+    "Watch",
+    "WatchlistEntry",
     "feed_scope_of",
     "movie_actors",
     "movie_awards",
