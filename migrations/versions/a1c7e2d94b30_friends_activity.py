@@ -1,7 +1,7 @@
 """friends' activity (API.md 16): ratings.rated_at and the indexes of every activity access path
 
 Revision ID: a1c7e2d94b30
-Revises: 5af7e09f5f69
+Revises: 32329ad79c75
 Create Date: 2026-12-05 17:20:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a1c7e2d94b30'
-down_revision = '5af7e09f5f69'
+down_revision = '32329ad79c75'
 branch_labels = None
 depends_on = None
 

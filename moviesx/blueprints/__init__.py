@@ -22,6 +22,7 @@ API_MODULES = (
     "catalog.staff",
     "social.reviews",
     "lists",
+    "activity",
 )
 # Plain Flask blueprints outside the API document.
 PLAIN_MODULES = ("ops.operations", "ops.health", "ops.metrics", "ops.docs", "ops.media")

@@ -1,0 +1,143 @@
+"""One page of friends' activity (API.md 16): one merging statement, then the page's objects in batches.
+
+Each chosen kind contributes its newest `limit + 1` items after the cursor (a subquery its indexes answer: the
+owner is one of the viewer's current active friends, the position is before the cursor's); one UNION ALL of
+those orders them by (time, kind, numbers) descending, the order of (created_at, id) with ids compared by code
+point. Users, movies, reviews and lists of the page are then loaded with one query per table (plus the movies'
+and users' fixed relations), so a page costs the same queries whatever its limit and the number of friends.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import CTE, ColumnElement, Integer, Select, and_, cast, literal_column, null, or_, select, union_all
+from sqlalchemy.orm import selectinload
+
+from moviesx.extensions import db
+from moviesx.models import INCLUDE_DELETED, Movie, MovieList, Review, User
+from moviesx.schemas.catalog.items import movie_load_options
+from moviesx.services.activity.cursor import Position, activity_id, decode, encode
+from moviesx.services.activity.kinds import KEY_COUNTS, KINDS, Kind, chosen
+from moviesx.services.social.friends import friend_ids, seen_by
+
+VALUES = ("movie_id", "rating", "review_id", "list_id", "friend_id")
+KEYS = 2  # id numbers per row (a kind with one pads the second with 0)
+
+
+@dataclass
+class Activity:
+    """One item of the stream, with its objects loaded (schemas.activity.ActivitySchema dumps it)."""
+
+    id: str
+    kind: str
+    user: User
+    movie: Movie | None
+    rating: int | None
+    review: Review | None
+    list: MovieList | None
+    friend: User | None
+    created_at: datetime
+
+
+def activity_page(viewer: User, *, kinds: list[str], cursor: str | None, limit: int) -> dict:
+    """`{"results": [Activity], "next_cursor": str | None}`: the `limit` items after `cursor`, newest first."""
+    after = decode(cursor, KEY_COUNTS) if cursor is not None else None
+    rows = db.session.execute(merged(viewer.id, chosen(kinds), after, limit + 1)).all()
+    page = rows[:limit]
+    last = page[-1] if page else None
+    next_cursor = encode(_position(last)) if len(rows) > limit and last is not None else None
+    return {"results": _activities(viewer, page), "next_cursor": next_cursor}
+
+
+def merged(viewer_id: int, kinds: list[Kind], after: Position | None, limit: int) -> Select:
+    """The page's rows: (at, rank, n1, n2, user_id, *VALUES), newest first."""
+    friends = friend_ids(viewer_id).cte("friends")
+    branches = [select(_branch(kind, friends, viewer_id, after, limit).subquery()) for kind in kinds]
+    stream = (branches[0] if len(branches) == 1 else union_all(*branches)).subquery("activity")
+    order = [stream.c.at.desc(), stream.c.rank.desc(), stream.c.n1.desc(), stream.c.n2.desc()]
+    return select(stream).order_by(*order).limit(limit).execution_options(**{INCLUDE_DELETED: True})
+
+
+def _branch(kind: Kind, friends: CTE, viewer_id: int, after: Position | None, limit: int) -> Select:
+    keys = [*kind.keys, *[literal_column("0", Integer)] * (KEYS - len(kind.keys))]
+    columns = [
+        kind.at.label("at"),
+        literal_column(str(kind.rank), Integer).label("rank"),
+        *(key.label(f"n{index}") for index, key in enumerate(keys, 1)),
+        kind.owner.label("user_id"),
+        *(kind.values.get(name, cast(null(), Integer)).label(name) for name in VALUES),
+    ]
+    stmt = select(*columns).select_from(kind.table)
+    for target, onclause in kind.joins:
+        stmt = stmt.join(target, onclause)
+    stmt = stmt.where(kind.owner.in_(select(friends.c.friend_id)), *kind.criteria(viewer_id))
+    if after is not None:
+        stmt = stmt.where(_before(kind, after))
+    return stmt.order_by(kind.at.desc(), *(key.desc() for key in kind.keys)).limit(limit)
+
+
+def _before(kind: Kind, after: Position) -> ColumnElement[bool]:
+    """Strictly after `after` in the stream's order, written so that the kind's (time, numbers) index answers it."""
+    cursor_rank = KINDS[after.kind].rank
+    if kind.rank > cursor_rank:
+        return kind.at < after.at
+    if kind.rank < cursor_rank:
+        return kind.at <= after.at
+    return and_(kind.at <= after.at, or_(kind.at < after.at, _tuple_below(kind.keys, after.numbers)))
+
+
+def _tuple_below(keys: tuple[ColumnElement, ...], numbers: tuple[int, ...]) -> ColumnElement[bool]:
+    """(keys) < (numbers) lexicographically."""
+    first, *rest = keys
+    if not rest:
+        return first < numbers[0]
+    return or_(first < numbers[0], and_(first == numbers[0], _tuple_below(tuple(rest), numbers[1:])))
+
+
+def _position(row) -> Position:
+    kind = _kind_of(row)
+    return Position(row.at, kind.name, _numbers(kind, row))
+
+
+def _kind_of(row) -> Kind:
+    return list(KINDS.values())[row.rank]
+
+
+def _numbers(kind: Kind, row) -> tuple[int, ...]:
+    return (row.n1, row.n2)[: len(kind.keys)]
+
+
+def _activities(viewer: User, rows: list) -> list[Activity]:
+    """The rows as Activities, their objects loaded in batches; an object deleted since the merge drops its item."""
+    owners = _by_id(User, {row.user_id for row in rows} | {row.friend_id for row in rows if row.friend_id})
+    seen_by(viewer.id, [owners[row.user_id] for row in rows if row.user_id in owners])
+    movies = _by_id(Movie, {row.movie_id for row in rows if row.movie_id}, *movie_load_options())
+    reviews = _by_id(
+        Review, {row.review_id for row in rows if row.review_id}, selectinload(Review.user), selectinload(Review.movie)
+    )
+    lists = _by_id(MovieList, {row.list_id for row in rows if row.list_id})
+    activities = []
+    for row in rows:
+        kind = _kind_of(row)
+        objects = (
+            owners.get(row.user_id),
+            movies.get(row.movie_id) if row.movie_id else None,
+            reviews.get(row.review_id) if row.review_id else None,
+            lists.get(row.list_id) if row.list_id else None,
+            owners.get(row.friend_id) if row.friend_id else None,
+        )
+        named = (True, row.movie_id, row.review_id, row.list_id, row.friend_id)
+        if any(wanted and found is None for wanted, found in zip(named, objects, strict=True)):
+            continue
+        user, movie, review, movie_list, friend = objects
+        identifier = activity_id(kind.name, _numbers(kind, row))
+        activities.append(Activity(identifier, kind.name, user, movie, row.rating, review, movie_list, friend, row.at))
+    return activities
+
+
+def _by_id(model: type, ids: set[int], *options) -> dict[int, object]:
+    if not ids:
+        return {}
+    return {obj.id: obj for obj in db.session.scalars(select(model).where(model.id.in_(ids)).options(*options))}
