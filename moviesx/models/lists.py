@@ -28,8 +28,8 @@ class MovieList(TimestampMixin, db.Model):
     feed_scope = FeedScope.none()
     __table_args__ = (
         UniqueConstraint("user_id", "slug"),
-        # Friends' activity (API.md 16): the newest lists overall, and per owner.
-        Index("ix_movie_lists_created_at_id", "created_at", "id"),
+        # Friends' activity (API.md 16): the newest lists overall (covering), and per owner.
+        Index("ix_movie_lists_created_at_id", "created_at", "id", postgresql_include=["user_id", "privacity"]),
         Index("ix_movie_lists_user_created_at_id", "user_id", "created_at", "id"),
     )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import String, event
+from sqlalchemy import ARRAY, ColumnElement, Integer, String, any_, bindparam, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import GenericFunction
@@ -65,6 +65,15 @@ def _fold_sqlite(element, compiler, **kw):
 def codepoint(column):
     """Order by Unicode code point: SQLite's BINARY collation already does; PostgreSQL needs "C"."""
     return column.collate("C") if _dialect_name() == "postgresql" else column
+
+
+def among(column, ids: list[int], name: str) -> ColumnElement[bool]:
+    """`column IN ids` for a long list of ids computed by an earlier query. PostgreSQL gets one array parameter
+    (`= ANY(:name)`, tested against a hashed array, its size known to the planner); SQLite gets the values written
+    into the statement, which no parameter limit applies to."""
+    if _dialect_name() == "postgresql":
+        return column == any_(bindparam(name, ids, type_=ARRAY(Integer)))
+    return column.in_(bindparam(name, ids, expanding=True, literal_execute=True))
 
 
 def contains_folded(column, needle: str):

@@ -12,11 +12,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import CTE, ColumnElement, Integer, Select, and_, cast, literal_column, null, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    cast,
+    literal_column,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import selectinload
 
 from moviesx.extensions import db
 from moviesx.models import INCLUDE_DELETED, Movie, MovieList, Review, User
+from moviesx.models.sql import among
 from moviesx.schemas.catalog.items import movie_load_options
 from moviesx.services.activity.cursor import Position, activity_id, decode, encode
 from moviesx.services.activity.kinds import KEY_COUNTS, KINDS, Kind, chosen
@@ -44,23 +56,29 @@ class Activity:
 def activity_page(viewer: User, *, kinds: list[str], cursor: str | None, limit: int) -> dict:
     """`{"results": [Activity], "next_cursor": str | None}`: the `limit` items after `cursor`, newest first."""
     after = decode(cursor, KEY_COUNTS) if cursor is not None else None
-    rows = db.session.execute(merged(viewer.id, chosen(kinds), after, limit + 1)).all()
+    friends = list(db.session.scalars(friend_ids(viewer.id)))
+    if not friends:
+        return {"results": [], "next_cursor": None}
+    rows = db.session.execute(merged(viewer.id, friends, chosen(kinds), after, limit + 1)).all()
     page = rows[:limit]
     last = page[-1] if page else None
     next_cursor = encode(_position(last)) if len(rows) > limit and last is not None else None
     return {"results": _activities(viewer, page), "next_cursor": next_cursor}
 
 
-def merged(viewer_id: int, kinds: list[Kind], after: Position | None, limit: int) -> Select:
-    """The page's rows: (at, rank, n1, n2, user_id, *VALUES), newest first."""
-    friends = friend_ids(viewer_id).cte("friends")
+def merged(viewer_id: int, friends: list[int], kinds: list[Kind], after: Position | None, limit: int) -> Select:
+    """The page's rows: (at, rank, n1, n2, user_id, *VALUES), newest first.
+
+    The friends' ids are one array (models.sql.among): the planner knows how many there are and tests each row
+    against a hashed array, so it walks a kind's (time, numbers) index newest first and stops after `limit` rows.
+    """
     branches = [select(_branch(kind, friends, viewer_id, after, limit).subquery()) for kind in kinds]
     stream = (branches[0] if len(branches) == 1 else union_all(*branches)).subquery("activity")
     order = [stream.c.at.desc(), stream.c.rank.desc(), stream.c.n1.desc(), stream.c.n2.desc()]
     return select(stream).order_by(*order).limit(limit).execution_options(**{INCLUDE_DELETED: True})
 
 
-def _branch(kind: Kind, friends: CTE, viewer_id: int, after: Position | None, limit: int) -> Select:
+def _branch(kind: Kind, friends: list[int], viewer_id: int, after: Position | None, limit: int) -> Select:
     keys = [*kind.keys, *[literal_column("0", Integer)] * (KEYS - len(kind.keys))]
     columns = [
         kind.at.label("at"),
@@ -72,7 +90,7 @@ def _branch(kind: Kind, friends: CTE, viewer_id: int, after: Position | None, li
     stmt = select(*columns).select_from(kind.table)
     for target, onclause in kind.joins:
         stmt = stmt.join(target, onclause)
-    stmt = stmt.where(kind.owner.in_(select(friends.c.friend_id)), *kind.criteria(viewer_id))
+    stmt = stmt.where(among(kind.owner, friends, "friends"), *kind.criteria(viewer_id))
     if after is not None:
         stmt = stmt.where(_before(kind, after))
     return stmt.order_by(kind.at.desc(), *(key.desc() for key in kind.keys)).limit(limit)
