@@ -261,9 +261,9 @@ def main() -> None:
     parser.add_argument("--reset", action="store_true", help="empty every table of that database first")
     args = parser.parse_args()
 
-    logging.getLogger("moviesx.requests").setLevel(logging.WARNING)  # one log line per request would be measured too
     ensure_database(args.database_url)
     app = build_app(args.database_url)
+    logging.getLogger("moviesx.requests").setLevel(logging.WARNING)  # one log line per request would be measured too
     with app.app_context():
         from sqlalchemy import event, func, select
 
@@ -271,7 +271,8 @@ def main() -> None:
         from moviesx.models import Rating, User
         from moviesx.services.accounts.tokens import issue_access
         from moviesx.services.activity.kinds import chosen
-        from moviesx.services.activity.stream import merged
+        from moviesx.services.activity.stream import merged, parameters
+        from moviesx.services.social.friends import friend_ids
 
         if args.reset:
             db.drop_all()
@@ -318,8 +319,10 @@ def main() -> None:
         report("kinds[]=listed (limit 20)", timed(client, headers, args.requests, lambda: {"kinds[]": "listed"}))
         report("limit 100", timed(client, headers, max(20, args.requests // 5), lambda: {"limit": 100}))
 
-        stmt = merged(caller.id, chosen([]), None, 21)
-        compiled = stmt.compile(dialect=db.engine.dialect, compile_kwargs={"render_postcompile": True})
+        friends = list(db.session.scalars(friend_ids(caller.id)))
+        stmt = merged(tuple(kind.name for kind in chosen([])), None, "postgresql")
+        params = parameters(caller.id, friends, None, 21)
+        compiled = stmt.params(params).compile(dialect=db.engine.dialect, compile_kwargs={"render_postcompile": True})
         connection = db.session.connection()
         plan = connection.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + str(compiled), compiled.params).scalars().all()
         print("\nEXPLAIN (ANALYZE, BUFFERS) of the merging statement (first page, every kind):")

@@ -64,16 +64,16 @@ def _fold_sqlite(element, compiler, **kw):
 
 def codepoint(column):
     """Order by Unicode code point: SQLite's BINARY collation already does; PostgreSQL needs "C"."""
-    return column.collate("C") if _dialect_name() == "postgresql" else column
+    return column.collate("C") if dialect_name() == "postgresql" else column
 
 
-def among(column, ids: list[int], name: str) -> ColumnElement[bool]:
-    """`column IN ids` for a long list of ids computed by an earlier query. PostgreSQL gets one array parameter
-    (`= ANY(:name)`, tested against a hashed array, its size known to the planner); SQLite gets the values written
-    into the statement, which no parameter limit applies to."""
-    if _dialect_name() == "postgresql":
-        return column == any_(bindparam(name, ids, type_=ARRAY(Integer)))
-    return column.in_(bindparam(name, ids, expanding=True, literal_execute=True))
+def among(column, name: str, dialect: str) -> ColumnElement[bool]:
+    """`column IN (:name)` for a long list of ids given at execution (an earlier query's result). PostgreSQL gets
+    one array parameter (`= ANY(:name)`: tested against a hashed array whose size the planner knows); SQLite gets
+    the values written into the statement, which no parameter limit applies to."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(name, type_=ARRAY(Integer)))
+    return column.in_(bindparam(name, expanding=True, literal_execute=True))
 
 
 def contains_folded(column, needle: str):
@@ -81,7 +81,7 @@ def contains_folded(column, needle: str):
     return fold(column).contains(fold_text(needle), autoescape=True)
 
 
-def _dialect_name() -> str:
+def dialect_name() -> str:
     from moviesx.extensions import db
 
     return db.engine.dialect.name

@@ -18,10 +18,10 @@ from moviesx.models import Friendship, Movie, MovieList, Rating, Review, User, W
 from moviesx.schemas.activity import ACTIVITY_KINDS
 from moviesx.services.lists.privacy import visible_to_friends
 
-Criteria = Callable[[int], list[ColumnElement[bool]]]
+Criteria = Callable[[ColumnElement[int]], list[ColumnElement[bool]]]  # given the viewer's id (a parameter)
 
 
-def _no_criteria(viewer_id: int) -> list[ColumnElement[bool]]:
+def _no_criteria(viewer: ColumnElement[int]) -> list[ColumnElement[bool]]:
     return []
 
 
@@ -34,7 +34,7 @@ class Kind:
     owner: ColumnElement  # the friend whose activity it is
     values: dict[str, ColumnElement]  # any of stream.VALUES
     joins: tuple[tuple[object, ColumnElement[bool]], ...] = ()
-    criteria: Criteria = field(default=_no_criteria)  # given the viewer's id
+    criteria: Criteria = field(default=_no_criteria)
 
     @property
     def rank(self) -> int:
@@ -46,23 +46,23 @@ def _live_movie(movie_id: ColumnElement) -> tuple[tuple[object, ColumnElement[bo
     return ((Movie, Movie.id == movie_id),)
 
 
-def _movie_is_live(viewer_id: int) -> list[ColumnElement[bool]]:
+def _movie_is_live(viewer: ColumnElement[int]) -> list[ColumnElement[bool]]:
     return [Movie.deleted_at.is_(None)]
 
 
-def _review_is_live(viewer_id: int) -> list[ColumnElement[bool]]:
+def _review_is_live(viewer: ColumnElement[int]) -> list[ColumnElement[bool]]:
     return [Review.deleted_at.is_(None), Movie.deleted_at.is_(None)]
 
 
 _other = aliased(User, name="other_user")
 
 
-def _befriended_someone_else(viewer_id: int) -> list[ColumnElement[bool]]:
+def _befriended_someone_else(viewer: ColumnElement[int]) -> list[ColumnElement[bool]]:
     """The other side is active and is not the viewer (their friendship with the viewer is no news to them)."""
-    return [_other.is_active.is_(True), Friendship.friend_id != viewer_id]
+    return [_other.is_active.is_(True), Friendship.friend_id != viewer]
 
 
-def _visible_list(viewer_id: int) -> list[ColumnElement[bool]]:
+def _visible_list(viewer: ColumnElement[int]) -> list[ColumnElement[bool]]:
     return [visible_to_friends()]
 
 

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Integer,
     Select,
     and_,
+    bindparam,
     cast,
     literal_column,
     null,
@@ -28,7 +31,7 @@ from sqlalchemy.orm import selectinload
 
 from moviesx.extensions import db
 from moviesx.models import INCLUDE_DELETED, Movie, MovieList, Review, User
-from moviesx.models.sql import among
+from moviesx.models.sql import among, dialect_name
 from moviesx.schemas.catalog.items import movie_load_options
 from moviesx.services.activity.cursor import Position, activity_id, decode, encode
 from moviesx.services.activity.kinds import KEY_COUNTS, KINDS, Kind, chosen
@@ -59,26 +62,40 @@ def activity_page(viewer: User, *, kinds: list[str], cursor: str | None, limit: 
     friends = list(db.session.scalars(friend_ids(viewer.id)))
     if not friends:
         return {"results": [], "next_cursor": None}
-    rows = db.session.execute(merged(viewer.id, friends, chosen(kinds), after, limit + 1)).all()
+    statement = merged(tuple(kind.name for kind in chosen(kinds)), after.kind if after else None, dialect_name())
+    rows = db.session.execute(statement, parameters(viewer.id, friends, after, limit + 1)).all()
     page = rows[:limit]
     last = page[-1] if page else None
     next_cursor = encode(_position(last)) if len(rows) > limit and last is not None else None
     return {"results": _activities(viewer, page), "next_cursor": next_cursor}
 
 
-def merged(viewer_id: int, friends: list[int], kinds: list[Kind], after: Position | None, limit: int) -> Select:
-    """The page's rows: (at, rank, n1, n2, user_id, *VALUES), newest first.
+def parameters(viewer_id: int, friends: list[int], after: Position | None, limit: int) -> dict:
+    """The values of a `merged` statement's parameters."""
+    values = {"viewer_id": viewer_id, "friends": friends, "limit": limit}
+    if after is not None:
+        numbers = (*after.numbers, 0)[:KEYS]
+        values.update(after_at=after.at, **{f"after_n{index}": number for index, number in enumerate(numbers, 1)})
+    return values
 
-    The friends' ids are one array (models.sql.among): the planner knows how many there are and tests each row
-    against a hashed array, so it walks a kind's (time, numbers) index newest first and stops after `limit` rows.
+
+@cache
+def merged(kind_names: tuple[str, ...], after_kind: str | None, dialect: str) -> Select:
+    """The page's rows: (at, rank, n1, n2, user_id, *VALUES), newest first, for `parameters(...)`.
+
+    Its shape depends only on the kinds, the cursor's kind and the database, so each shape is built once per
+    process. The friends' ids are one array (models.sql.among): the planner knows how many there are and tests
+    each row against a hashed array, so it walks a kind's (time, numbers) index newest first and stops after
+    `limit` rows.
     """
-    branches = [select(_branch(kind, friends, viewer_id, after, limit).subquery()) for kind in kinds]
+    limit = bindparam("limit", type_=Integer)
+    branches = [select(_branch(KINDS[name], after_kind, dialect, limit).subquery()) for name in kind_names]
     stream = (branches[0] if len(branches) == 1 else union_all(*branches)).subquery("activity")
     order = [stream.c.at.desc(), stream.c.rank.desc(), stream.c.n1.desc(), stream.c.n2.desc()]
     return select(stream).order_by(*order).limit(limit).execution_options(**{INCLUDE_DELETED: True})
 
 
-def _branch(kind: Kind, friends: list[int], viewer_id: int, after: Position | None, limit: int) -> Select:
+def _branch(kind: Kind, after_kind: str | None, dialect: str, limit: BindParameter) -> Select:
     keys = [*kind.keys, *[literal_column("0", Integer)] * (KEYS - len(kind.keys))]
     columns = [
         kind.at.label("at"),
@@ -90,23 +107,24 @@ def _branch(kind: Kind, friends: list[int], viewer_id: int, after: Position | No
     stmt = select(*columns).select_from(kind.table)
     for target, onclause in kind.joins:
         stmt = stmt.join(target, onclause)
-    stmt = stmt.where(among(kind.owner, friends, "friends"), *kind.criteria(viewer_id))
-    if after is not None:
-        stmt = stmt.where(_before(kind, after))
+    stmt = stmt.where(among(kind.owner, "friends", dialect), *kind.criteria(bindparam("viewer_id", type_=Integer)))
+    if after_kind is not None:
+        stmt = stmt.where(_before(kind, KINDS[after_kind].rank))
     return stmt.order_by(kind.at.desc(), *(key.desc() for key in kind.keys)).limit(limit)
 
 
-def _before(kind: Kind, after: Position) -> ColumnElement[bool]:
-    """Strictly after `after` in the stream's order, written so that the kind's (time, numbers) index answers it."""
-    cursor_rank = KINDS[after.kind].rank
+def _before(kind: Kind, cursor_rank: int) -> ColumnElement[bool]:
+    """Strictly after the cursor in the stream's order, written so that the kind's (time, numbers) index answers it."""
+    at = bindparam("after_at", type_=kind.at.type)
     if kind.rank > cursor_rank:
-        return kind.at < after.at
+        return kind.at < at
     if kind.rank < cursor_rank:
-        return kind.at <= after.at
-    return and_(kind.at <= after.at, or_(kind.at < after.at, _tuple_below(kind.keys, after.numbers)))
+        return kind.at <= at
+    numbers = [bindparam(f"after_n{index}", type_=Integer) for index in range(1, len(kind.keys) + 1)]
+    return and_(kind.at <= at, or_(kind.at < at, _tuple_below(kind.keys, numbers)))
 
 
-def _tuple_below(keys: tuple[ColumnElement, ...], numbers: tuple[int, ...]) -> ColumnElement[bool]:
+def _tuple_below(keys: tuple[ColumnElement, ...], numbers: list[BindParameter]) -> ColumnElement[bool]:
     """(keys) < (numbers) lexicographically."""
     first, *rest = keys
     if not rest:
