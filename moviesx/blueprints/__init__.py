@@ -22,6 +22,7 @@ API_MODULES = (
     "catalog.staff",
     "social.reviews",
     "lists",
+    "diary",
     "activity",
 )
 # Plain Flask blueprints outside the API document.

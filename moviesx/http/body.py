@@ -27,9 +27,9 @@ def _decode_json(*, empty_means_empty: bool) -> Any:
         raise error(400, "Invalid JSON body") from None
 
 
-def json_object() -> dict[str, Any]:
-    """The body of a JSON endpoint: must be a JSON object."""
-    data = _decode_json(empty_means_empty=False)
+def json_object(*, empty_means_empty: bool = False) -> dict[str, Any]:
+    """The body of a JSON endpoint: must be a JSON object (an empty body counts as `{}` where the endpoint says so)."""
+    data = _decode_json(empty_means_empty=empty_means_empty)
     if not isinstance(data, dict):
         raise error(400, "Invalid JSON body")
     return data

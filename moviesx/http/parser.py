@@ -2,7 +2,8 @@
 
 flask-smorest calls it for every `@blp.arguments` of a project Blueprint (moviesx.http.blueprint):
 - `location="json"` (JSON endpoints): the raw body decoded whatever the Content-Type; an empty body,
-  invalid JSON or a non-object is 400 `Invalid JSON body`; an absent required key is the whole-body 400
+  invalid JSON or a non-object is 400 `Invalid JSON body` (an empty body is `{}` for a schema whose
+  `empty_body_is_object` is true, API.md 15); an absent required key is the whole-body 400
   `Missing required fields`.
 - `location="form"` (form-capable endpoints): form-urlencoded or multipart fields, else JSON where an empty
   body is `{}` and `null` counts as absent; missing fields are reported per field.
@@ -28,7 +29,7 @@ class ContractParser(FlaskParser):
     DEFAULT_VALIDATION_STATUS = 400
 
     def load_json(self, req: Request, schema: Schema) -> dict[str, Any]:
-        data = json_object()
+        data = json_object(empty_means_empty=getattr(schema, "empty_body_is_object", False))
         if missing_required(schema, data):
             raise error(400, "Missing required fields")
         return data

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, SmallInteger, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from moviesx.clock import utcnow
 from moviesx.extensions import db
@@ -54,6 +54,9 @@ class Watch(db.Model):
     rating: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
     note: Mapped[str] = mapped_column(Text, nullable=False, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=lambda: utcnow())
+    # Derived in SQL with the rows that show it: `with_expression(Watch.rewatch, rewatch_of(Watch))`
+    # (services.diary.watches); None when a query did not ask for it.
+    rewatch: Mapped[bool | None] = query_expression()
 
     user = relationship("User")
     movie = relationship("Movie")

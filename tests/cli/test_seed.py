@@ -81,3 +81,20 @@ def test_catalogue_is_deterministic_per_seed(tmp_path):
 
 def _relocated(entry: dict, old: Path, new: Path) -> dict:
     return {key: value.replace(str(old), str(new)) if isinstance(value, str) else value for key, value in entry.items()}
+
+
+def test_seed_demo_fills_watchlists_and_diaries(app, clock):
+    run(app)
+
+    rated = {(r.user_id, r.movie_id): r.rating for r in models.Rating.query.all()}
+    entries = models.WatchlistEntry.query.all()
+    watches = models.Watch.query.all()
+    assert entries and watches
+    assert not any((e.user_id, e.movie_id) in rated for e in entries)
+    assert all((w.user_id, w.movie_id) in rated and w.rating in (None, rated[(w.user_id, w.movie_id)]) for w in watches)
+    assert all(w.watched_on <= clock.now.date() for w in watches)
+
+    clock.advance(days=3)  # a later run, whose dates would differ, adds nothing
+    second = run(app)
+    assert (second["watchlist entries"], second["watches"]) == ("0 created, 0 updated", "0 created, 0 updated")
+    assert (models.WatchlistEntry.query.count(), models.Watch.query.count()) == (len(entries), len(watches))

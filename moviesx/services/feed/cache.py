@@ -162,7 +162,7 @@ def _servable(entry, stamp: tuple) -> bool:
 
 
 def _compute(user: User, catalog_token: str | None = None) -> tuple[bytes, datetime | None]:
-    ranking = rank(user, limit=FEED_SIZE)
+    ranking = rank(user, limit=FEED_SIZE, watchlist_excluded=True)
     movies = _serialised_movies(ranking.movie_ids, catalog_token)
     return current_app.json.response(movies).get_data(), ranking.aggregate_computed_at
 

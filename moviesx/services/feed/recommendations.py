@@ -30,6 +30,7 @@ from moviesx.models import (
     Rating,
     UnseenMark,
     User,
+    WatchlistEntry,
     movie_actors,
     movie_awards,
     movie_directors,
@@ -68,6 +69,7 @@ class _Filters:
     user_id: int
     today: date
     genre_ids: tuple[int, ...] | None
+    watchlist_excluded: bool = False  # the home feed's E also holds the user's watchlist (API.md 14)
 
     def live_and_allowed(self) -> list:
         """Live, released, not rated or marked unseen by the user, on an allowed platform, in G (lists)."""
@@ -77,10 +79,17 @@ class _Filters:
             ~Movie.id.in_(select(Rating.movie_id).where(Rating.user_id == self.user_id)),
             ~Movie.id.in_(select(UnseenMark.movie_id).where(UnseenMark.user_id == self.user_id)),
         ]
+        criteria += [~watchlisted for watchlisted in self.watchlisted()]
         criteria.append(_platform_rule(self.user_id))
         if self.genre_ids is not None:
             criteria.append(_has_genre(self.genre_ids))
         return criteria
+
+    def watchlisted(self) -> list:
+        """IN criteria on Movie.id for E's watchlisted movies: the home feed only (intelligent lists keep them)."""
+        if not self.watchlist_excluded:
+            return []
+        return [Movie.id.in_(select(WatchlistEntry.movie_id).where(WatchlistEntry.user_id == self.user_id))]
 
 
 @dataclass(frozen=True)
@@ -103,6 +112,7 @@ def rank(
     genre_ids: Sequence[int] | None = None,
     celebrity_ids: Sequence[int] = (),
     friend_ids: Sequence[int] | None = None,
+    watchlist_excluded: bool = False,
 ) -> Ranking:
     """The 6.7 pipeline for `user`, with the age of the rating aggregate it used (so a cache knows when it expires).
 
@@ -115,6 +125,7 @@ def rank(
         user_id=user.id,
         today=today(),
         genre_ids=None if genre_ids is None else tuple(genre_ids),
+        watchlist_excluded=watchlist_excluded,
     )
     boosts = _boost_columns(user.id, tuple(celebrity_ids), None if friend_ids is None else tuple(friend_ids))
     computed_at = None
@@ -203,6 +214,7 @@ def _exclusion_count(filters: _Filters) -> int:
                 Movie.release_date > filters.today,
                 Movie.id.in_(select(Rating.movie_id).where(Rating.user_id == filters.user_id)),
                 Movie.id.in_(select(UnseenMark.movie_id).where(UnseenMark.user_id == filters.user_id)),
+                *filters.watchlisted(),
             ),
         ),
         execution_options=LIVENESS_STATED,

@@ -145,6 +145,7 @@ REVIEW_TEXTS = [
 COMMENTS = ["Totally agree!", "I saw it differently.", "Great point.", "The ending surprised me too.", "Which scene?"]
 RATING_WEIGHTS = (5, 10, 25, 35, 25)  # 1..5 stars, skewed towards 3-5
 LIST_THEMES = ("Favourites", "Watch later", "Weekend picks", "Classics", "Hidden gems", "Family night")
+DIARY_NOTES = ("", "", "Saw it at the cinema.", "With friends.", "Better the second time.", "Fell asleep halfway.")
 
 
 @dataclass

@@ -8,13 +8,15 @@ when its natural key is missing.
 from __future__ import annotations
 
 import random
+from collections import Counter
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import select
 
-from moviesx.clock import utcnow
+from moviesx.clock import today, utcnow
 from moviesx.extensions import db
 from moviesx.models import (
     EMOJIS,
@@ -30,11 +32,14 @@ from moviesx.models import (
     Reaction,
     Review,
     User,
+    Watch,
+    WatchlistEntry,
 )
 from moviesx.services.accounts.passwords import hash_password
 from moviesx.services.ops.catalog_import import import_document
 from moviesx.services.ops.demo_data import (
     COMMENTS,
+    DIARY_NOTES,
     FIRST_NAMES,
     LANGS,
     LAST_NAMES,
@@ -74,6 +79,8 @@ def seed_demo(options: SeedOptions) -> SeedReport:
     comments = _comments(users, reviews, rng, report)
     _reactions(users, reviews, comments, rng, report)
     _lists(users, movies, rng, report)
+    _watchlists(users, movies, ratings, rng, report)
+    _diary(ratings, rng, report)
     db.session.commit()
     return report
 
@@ -266,3 +273,47 @@ def _lists(users: list[User], movies: list[Movie], rng: random.Random, report: S
     db.session.flush()
     report.counts["movie lists"] = (created, 0)
     report.counts["list items"] = (items, 0)
+
+
+def _watchlists(users: list[User], movies: list[Movie], ratings: list[Rating], rng: random.Random, report: SeedReport) -> None:
+    """A few unrated movies on each user's watchlist (API.md 14)."""
+    rated = {(rating.user_id, rating.movie_id) for rating in ratings}
+    existing = set(db.session.execute(select(WatchlistEntry.user_id, WatchlistEntry.movie_id)).tuples())
+    created = 0
+    for user in users:
+        for movie in rng.sample(movies, k=min(len(movies), rng.randint(2, 6))):
+            if (user.id, movie.id) in rated or (user.id, movie.id) in existing:
+                continue
+            existing.add((user.id, movie.id))
+            db.session.add(WatchlistEntry(user_id=user.id, movie_id=movie.id))
+            created += 1
+    db.session.flush()
+    report.counts["watchlist entries"] = (created, 0)
+
+
+def _diary(ratings: list[Rating], rng: random.Random, report: SeedReport) -> None:
+    """Dated watches of some rated movies over the last two years, a few of them twice (API.md 15).
+
+    Keyed by how many watches a (user, movie) pair has, so a run on a later day (whose dates differ) adds nothing.
+    """
+    user_ids = {rating.user_id for rating in ratings}
+    existing = Counter(
+        db.session.execute(select(Watch.user_id, Watch.movie_id).where(Watch.user_id.in_(user_ids))).tuples() if ratings else ()
+    )
+    created = 0
+    for rating in ratings:
+        logged = rng.random() < 0.4
+        times = 2 if rng.random() < 0.15 else 1
+        days_ago = sorted((rng.randint(0, 700) for _ in range(times)), reverse=True)
+        stars = rating.rating if rng.random() < 0.7 else None
+        note = rng.choice(DIARY_NOTES)
+        if not logged:
+            continue
+        for day in days_ago[existing[(rating.user_id, rating.movie_id)] :]:
+            watched_on = today() - timedelta(days=day)
+            db.session.add(
+                Watch(user_id=rating.user_id, movie_id=rating.movie_id, watched_on=watched_on, rating=stars, note=note)
+            )
+            created += 1
+    db.session.flush()
+    report.counts["watches"] = (created, 0)

@@ -27,23 +27,45 @@ def rate(user: User, movie: Movie, value: int) -> Rating:
     exists_already = db.session.scalar(select(Rating.id).where(Rating.user_id == user.id, Rating.movie_id == movie.id))
     if exists_already is not None:
         raise error(400, "You have already rated this movie")
-    rating = Rating(user_id=user.id, movie_id=movie.id, rating=value)
-    db.session.add(rating)
+    rating = _new_rating(user, movie, value)
     commit_or(error(400, "You have already rated this movie"))
-    rating_changed.send(current_app._get_current_object(), user=user, rating=rating)
+    announce_rating(user, rating)
     return rating
 
 
 def change_rating(user: User, movie: Movie, value: int) -> Rating:
+    rating = _changed_rating(rating_of(user, movie), value)
+    db.session.commit()
+    announce_rating(user, rating)
+    return rating
+
+
+def stage_rating(user: User, movie: Movie, value: int) -> Rating:
+    """Create or change the user's rating of `movie` exactly as POST/PUT `ratings/` do, without committing: for
+    services whose transaction also writes other rows (a diary entry). They commit, then `announce_rating`; a
+    concurrent creation of the same rating fails their commit on the unique constraint."""
+    rating = db.session.scalar(select(Rating).where(Rating.user_id == user.id, Rating.movie_id == movie.id))
+    return _new_rating(user, movie, value) if rating is None else _changed_rating(rating, value)
+
+
+def announce_rating(user: User, rating: Rating) -> None:
+    """After the commit of a created or changed rating: its side effects (retrain counter, feed warm-up)."""
+    rating_changed.send(current_app._get_current_object(), user=user, rating=rating)
+
+
+def _new_rating(user: User, movie: Movie, value: int) -> Rating:
+    rating = Rating(user_id=user.id, movie_id=movie.id, rating=value)
+    db.session.add(rating)
+    return rating
+
+
+def _changed_rating(rating: Rating, value: int) -> Rating:
     """Set the value; `rated_at` (the time of the friends' `rated` activity, API.md 16) moves only when it changes."""
-    rating = rating_of(user, movie)
     now = utcnow()
     if rating.rating != value:
         rating.rated_at = now
     rating.rating = value
     rating.updated_at = now
-    db.session.commit()
-    rating_changed.send(current_app._get_current_object(), user=user, rating=rating)
     return rating
 
 
