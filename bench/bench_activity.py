@@ -18,7 +18,6 @@ page, and EXPLAIN (ANALYZE, BUFFERS) of the merging statement of a first page.
 from __future__ import annotations
 
 import argparse
-import io
 import logging
 import random
 import statistics
@@ -233,22 +232,46 @@ def generate(users: int, rows: int, friends: int, seed: int = 15) -> dict[str, i
     return counts
 
 
-def timed(client, headers, runs: int, query) -> list[float]:
-    """Milliseconds per request; `query()` gives each request's query string."""
-    samples = []
+def timed(client, headers, runs: int, query) -> tuple[list[float], list[float]]:
+    """Milliseconds per request, wall clock and this process's CPU; `query()` gives each request's query string."""
+    wall, cpu = [], []
     for _ in range(runs):
         params = query()
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         response = client.get("/api/me/activity/", headers=headers, query_string=params)
-        samples.append((time.perf_counter() - started) * 1000)
+        wall.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
         assert response.status_code == 200, response.get_json()
-    return samples
+    return wall, cpu
 
 
-def report(name: str, samples: list[float]) -> None:
-    ordered = sorted(samples)
-    p95 = ordered[int(len(ordered) * 0.95) - 1]
-    print(f"{name:<34} p50 {statistics.median(ordered):6.2f} ms   p95 {p95:6.2f} ms   mean {statistics.fmean(ordered):6.2f} ms")
+def report(name: str, samples: tuple[list[float], list[float]]) -> None:
+    wall, cpu = sorted(samples[0]), sorted(samples[1])
+    p95 = wall[int(len(wall) * 0.95) - 1]
+    print(
+        f"{name:<32} p50 {statistics.median(wall):6.2f} ms  p95 {p95:6.2f} ms  mean {statistics.fmean(wall):6.2f} ms"
+        f"  (Python CPU p50 {statistics.median(cpu):5.2f} ms)"
+    )
+
+
+def explain(stmt, params: dict, runs: int = 20) -> None:
+    """EXPLAIN (ANALYZE, BUFFERS) of the statement; the median server time of `runs` more."""
+    from moviesx.extensions import db
+
+    compiled = stmt.compile(dialect=db.engine.dialect)
+    state = compiled.construct_expanded_state(params)
+    connection = db.session.connection()
+
+    def plan() -> list[str]:
+        return connection.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + state.statement, state.parameters).scalars().all()
+
+    lines = plan()
+    times = []
+    for _ in range(runs):
+        tail = plan()[-2:]
+        times.append(sum(float(line.split(": ")[1].removesuffix(" ms")) for line in tail))
+    print("\n".join(lines))
+    print(f"server time (planning + execution), median of {runs}: {statistics.median(times):.2f} ms")
 
 
 def main() -> None:
@@ -286,9 +309,9 @@ def main() -> None:
                 f"({', '.join(f'{table} {counts[table]:,}' for table in (*SHARES, 'friendships'))})"
             )
         caller = db.session.get(User, 1)
-        friends = db.session.scalar(select(func.count()).select_from(User).where(User.id != 1))  # for the header only
+        others = db.session.scalar(select(func.count()).select_from(User).where(User.id != caller.id))
         print(
-            f"caller u1: {args.friends} friends; {friends:,} other users; "
+            f"caller u1: {args.friends} friends; {others:,} other users; "
             f"{db.session.scalar(select(func.count(Rating.id))):,} ratings"
         )
         headers = {"Authorization": f"Bearer {issue_access(caller)}"}
@@ -321,12 +344,8 @@ def main() -> None:
 
         friends = list(db.session.scalars(friend_ids(caller.id)))
         stmt = merged(tuple(kind.name for kind in chosen([])), None, "postgresql")
-        params = parameters(caller.id, friends, None, 21)
-        compiled = stmt.params(params).compile(dialect=db.engine.dialect, compile_kwargs={"render_postcompile": True})
-        connection = db.session.connection()
-        plan = connection.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + str(compiled), compiled.params).scalars().all()
         print("\nEXPLAIN (ANALYZE, BUFFERS) of the merging statement (first page, every kind):")
-        print(io.StringIO("\n".join(plan)).getvalue())
+        explain(stmt, parameters(caller.id, friends, None, 21))
 
 
 if __name__ == "__main__":

@@ -463,3 +463,24 @@ def test_queries_per_page_do_not_grow_with_limit_or_friends(as_user, app, clock,
 
     assert counted(100) == small
     assert counted(30) == small
+
+
+def test_diary_and_watchlist_writes_show_through_their_routes(as_user, scene, clock):
+    """A friend's logged watch with a rating gives `watched` and `rated`; adding to the watchlist gives `watchlisted`;
+    leaving the watchlist (logging the movie) takes that item away."""
+    seen, wanted = MovieFactory(slug="seen"), MovieFactory(slug="wanted")
+    assert as_user(scene.ana).post("/api/movies/wanted/watchlist/").status_code == 201
+    clock.advance(seconds=1)
+    assert as_user(scene.ana).post("/api/movies/seen/watches/", json={"rating": 4, "note": "Again!"}).status_code == 201
+
+    results = as_user(scene.me).get(PATH).get_json()["results"]
+
+    assert [(entry["kind"], entry["movie"]["slug"], entry["rating"]) for entry in results] == [
+        ("watched", "seen", 4),
+        ("rated", "seen", 4),
+        ("watchlisted", "wanted", None),
+    ]
+    clock.advance(seconds=1)
+    as_user(scene.ana).post("/api/movies/wanted/watches/", json={})
+    kinds = [(entry["kind"], entry["movie"]["slug"]) for entry in as_user(scene.me).get(PATH).get_json()["results"]]
+    assert kinds == [("watched", "wanted"), ("watched", "seen"), ("rated", "seen")]
