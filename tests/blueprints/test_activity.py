@@ -468,7 +468,7 @@ def test_queries_per_page_do_not_grow_with_limit_or_friends(as_user, app, clock,
 def test_diary_and_watchlist_writes_show_through_their_routes(as_user, scene, clock):
     """A friend's logged watch with a rating gives `watched` and `rated`; adding to the watchlist gives `watchlisted`;
     leaving the watchlist (logging the movie) takes that item away."""
-    seen, wanted = MovieFactory(slug="seen"), MovieFactory(slug="wanted")
+    MovieFactory(slug="seen"), MovieFactory(slug="wanted")
     assert as_user(scene.ana).post("/api/movies/wanted/watchlist/").status_code == 201
     clock.advance(seconds=1)
     assert as_user(scene.ana).post("/api/movies/seen/watches/", json={"rating": 4, "note": "Again!"}).status_code == 201
