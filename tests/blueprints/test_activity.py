@@ -6,6 +6,7 @@ import base64
 from dataclasses import dataclass
 
 import pytest
+from sqlalchemy import select
 
 from moviesx.extensions import db
 from moviesx.models import User
@@ -484,3 +485,20 @@ def test_diary_and_watchlist_writes_show_through_their_routes(as_user, scene, cl
     as_user(scene.ana).post("/api/movies/wanted/watches/", json={})
     kinds = [(entry["kind"], entry["movie"]["slug"]) for entry in as_user(scene.me).get(PATH).get_json()["results"]]
     assert kinds == [("watched", "wanted"), ("watched", "seen"), ("rated", "seen")]
+
+
+def test_demo_seed_shows_every_kind_spread_over_past_days(app, as_user):
+    args = ["seed", "demo", "--users", "8", "--movies", "12", "--ratings", "80", "--password", "demo-password-123"]
+    assert app.test_cli_runner().invoke(args=args).exit_code == 0
+    db.session.expire_all()
+    demo = db.session.scalar(select(User).where(User.username == "demo_001"))
+
+    pages = walk(as_user(demo), 100)
+    results = [entry for page in pages for entry in page]
+
+    assert {entry["kind"] for entry in results} >= ALL_KINDS - {"reviewed"}  # reviews are a 1-in-5 chance per rating
+    assert len({entry["created_at"] for entry in results}) > len(results) / 2  # not one instant: the kinds mix
+    assert len({entry["kind"] for entry in results[:20]}) >= 3
+    assert app.test_cli_runner().invoke(args=args).exit_code == 0  # a second run moves nothing
+    db.session.expire_all()
+    assert ids_of(walk(as_user(demo), 100)) == [entry["id"] for entry in results]
