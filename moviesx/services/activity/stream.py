@@ -27,7 +27,6 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.orm import selectinload
 
 from moviesx.extensions import db
 from moviesx.models import INCLUDE_DELETED, Movie, MovieList, Review, User
@@ -150,9 +149,8 @@ def _activities(viewer: User, rows: list) -> list[Activity]:
     owners = _by_id(User, {row.user_id for row in rows} | {row.friend_id for row in rows if row.friend_id})
     seen_by(viewer.id, [owners[row.user_id] for row in rows if row.user_id in owners])
     movies = _by_id(Movie, {row.movie_id for row in rows if row.movie_id}, *movie_load_options())
-    reviews = _by_id(
-        Review, {row.review_id for row in rows if row.review_id}, selectinload(Review.user), selectinload(Review.movie)
-    )
+    # A review's user and movie are the item's, loaded just above: its many-to-one relations resolve from the session.
+    reviews = _by_id(Review, {row.review_id for row in rows if row.review_id})
     lists = _by_id(MovieList, {row.list_id for row in rows if row.list_id})
     activities = []
     for row in rows:
