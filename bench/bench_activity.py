@@ -3,15 +3,16 @@
     .venv/bin/python bench/bench_activity.py [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench_activity]
         [--rows 1000000] [--users 10000] [--friends 500] [--requests 300] [--reset]
 
-Creates the database `bench_activity` when it is missing (and only that one; --reset empties its tables), then,
+Creates the database `bench_activity` when it is missing (and only that one; --reset drops and recreates its tables), then,
 when it holds no data, generates with COPY: `--users` users, 5,000 movies, the caller (user 1) with `--friends`
 friends and 5 random friendships per user besides, and `--rows` activity-producing rows spread over a year:
 50 % ratings, 30 % watches, 10 % reviews, 5 % watchlist entries, 5 % movie lists (a third friends-only, a sixth
 private). Who acts is skewed (a few users do much more than most); 1 % of movies and 2 % of reviews are
-soft-deleted and 2 % of users deactivated, so the criteria have something to filter. Then ANALYZE.
+soft-deleted and 2 % of users deactivated, so the criteria have something to filter. Then VACUUM ANALYZE.
 
 Measures in-process with the Flask test client (auth, the merging statement, the batch loads, serialisation):
-the first page, pages 2-10 of a walk (cursor), one kind, all with limit 20; prints p50/p95/mean, the queries per
+the first page, pages 2-10 of a walk (cursor), one kind, all with limit 20; prints p50/p95/mean and the CPU per
+request of this process and its PostgreSQL backend (read from /proc: the server must be local), the queries per
 page, and EXPLAIN (ANALYZE, BUFFERS) of the merging statement of a first page.
 """
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import random
 import statistics
 import sys
@@ -29,6 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_activity"
 MOVIES = 5000
@@ -232,25 +235,26 @@ def generate(users: int, rows: int, friends: int, seed: int = 15) -> dict[str, i
     return counts
 
 
-def timed(client, headers, runs: int, query) -> tuple[list[float], list[float]]:
-    """Milliseconds per request, wall clock and this process's CPU; `query()` gives each request's query string."""
-    wall, cpu = [], []
+def timed(client, headers, runs: int, query, meter) -> tuple[list[float], float]:
+    """Wall milliseconds per request, and the mean CPU milliseconds of one (this process and the PostgreSQL
+    backend, bench_diary.CpuMeter); `query()` gives each request's query string."""
+    wall = []
+    started_cpu = meter.seconds()
     for _ in range(runs):
         params = query()
-        started, started_cpu = time.perf_counter(), time.process_time()
+        started = time.perf_counter()
         response = client.get("/api/me/activity/", headers=headers, query_string=params)
         wall.append((time.perf_counter() - started) * 1000)
-        cpu.append((time.process_time() - started_cpu) * 1000)
         assert response.status_code == 200, response.get_json()
-    return wall, cpu
+    return wall, (meter.seconds() - started_cpu) * 1000 / runs
 
 
-def report(name: str, samples: tuple[list[float], list[float]]) -> None:
-    wall, cpu = sorted(samples[0]), sorted(samples[1])
+def report(name: str, samples: tuple[list[float], float]) -> None:
+    wall, cpu = sorted(samples[0]), samples[1]
     p95 = wall[int(len(wall) * 0.95) - 1]
     print(
         f"{name:<32} p50 {statistics.median(wall):6.2f} ms  p95 {p95:6.2f} ms  mean {statistics.fmean(wall):6.2f} ms"
-        f"  (Python CPU p50 {statistics.median(cpu):5.2f} ms)"
+        f"  CPU {cpu:5.2f} ms"
     )
 
 
@@ -288,6 +292,7 @@ def main() -> None:
     app = build_app(args.database_url)
     logging.getLogger("moviesx.requests").setLevel(logging.WARNING)  # one log line per request would be measured too
     with app.app_context():
+        from bench_diary import CpuMeter
         from sqlalchemy import event, func, select
 
         from moviesx.extensions import db
@@ -336,11 +341,16 @@ def main() -> None:
             cursors.append(page.get_json()["next_cursor"])
         deeper = [cursor for cursor in cursors[1:] if cursor]
 
-        timed(client, headers, 20, dict)  # warm-up
-        report("first page (limit 20)", timed(client, headers, args.requests, dict))
-        report("pages 2-10 (cursor, limit 20)", timed(client, headers, args.requests, lambda: {"cursor": random.choice(deeper)}))
-        report("kinds[]=listed (limit 20)", timed(client, headers, args.requests, lambda: {"kinds[]": "listed"}))
-        report("limit 100", timed(client, headers, max(20, args.requests // 5), lambda: {"limit": 100}))
+        meter = CpuMeter(db.engine)
+        db.engine.dispose()  # new connections, whose backends the meter follows
+        timed(client, headers, 20, dict, meter)  # warm-up
+        print(f"in-process, {args.requests} requests each; load average {os.getloadavg()[0]:.1f}; CPU = this process and")
+        print("its PostgreSQL backend per request (unlike wall time, not inflated by other processes' load):")
+        report("first page (limit 20)", timed(client, headers, args.requests, dict, meter))
+        deeper_pages = timed(client, headers, args.requests, lambda: {"cursor": random.choice(deeper)}, meter)
+        report("pages 2-10 (cursor, limit 20)", deeper_pages)
+        report("kinds[]=listed (limit 20)", timed(client, headers, args.requests, lambda: {"kinds[]": "listed"}, meter))
+        report("limit 100", timed(client, headers, max(20, args.requests // 5), lambda: {"limit": 100}, meter))
 
         friends = list(db.session.scalars(friend_ids(caller.id)))
         stmt = merged(tuple(kind.name for kind in chosen([])), None, "postgresql")

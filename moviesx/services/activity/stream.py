@@ -66,7 +66,7 @@ def activity_page(viewer: User, *, kinds: list[str], cursor: str | None, limit: 
     page = rows[:limit]
     last = page[-1] if page else None
     next_cursor = encode(_position(last)) if len(rows) > limit and last is not None else None
-    return {"results": _activities(viewer, page), "next_cursor": next_cursor}
+    return {"results": _activities(viewer, friends, page), "next_cursor": next_cursor}
 
 
 def parameters(viewer_id: int, friends: list[int], after: Position | None, limit: int) -> dict:
@@ -144,10 +144,11 @@ def _numbers(kind: Kind, row) -> tuple[int, ...]:
     return (row.n1, row.n2)[: len(kind.keys)]
 
 
-def _activities(viewer: User, rows: list) -> list[Activity]:
-    """The rows as Activities, their objects loaded in batches; an object deleted since the merge drops its item."""
+def _activities(viewer: User, friends: list[int], rows: list) -> list[Activity]:
+    """The rows as Activities, their objects loaded in batches; an object deleted since the merge drops its item.
+    Every owner is one of `friends`, the viewer's friends read by this request."""
     owners = _by_id(User, {row.user_id for row in rows} | {row.friend_id for row in rows if row.friend_id})
-    seen_by(viewer.id, [owners[row.user_id] for row in rows if row.user_id in owners])
+    seen_by(viewer.id, [owners[row.user_id] for row in rows if row.user_id in owners], friends=friends)
     movies = _by_id(Movie, {row.movie_id for row in rows if row.movie_id}, *movie_load_options())
     # A review's user and movie are the item's, loaded just above: its many-to-one relations resolve from the session.
     reviews = _by_id(Review, {row.review_id for row in rows if row.review_id})
