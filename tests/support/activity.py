@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import pytest
+
 from moviesx.extensions import db
 from moviesx.models import User
+from tests.factories import (
+    MovieFactory,
+    MovieListFactory,
+    RatingFactory,
+    ReviewFactory,
+    UserFactory,
+    WatchFactory,
+    WatchlistEntryFactory,
+    make_friends,
+)
 from tests.support.catalog import movie_json
 
 HOST = "http://localhost"
 PATH = "/api/me/activity/"
+ALL_KINDS = {"rated", "reviewed", "watched", "watchlisted", "listed", "friended"}
 
 
 def stamp(moment) -> str:
@@ -72,3 +87,30 @@ def walk(client, limit: int, between=None, **params) -> list[list[dict]]:
 
 def ids(pages: list[list[dict]]) -> list[str]:
     return [entry["id"] for page in pages for entry in page]
+
+
+@dataclass
+class Scene:
+    me: User
+    ana: User  # a friend
+    bob: User  # another friend
+
+
+@pytest.fixture(name="scene")
+def scene_fixture(app, clock) -> Scene:
+    me, ana, bob = (UserFactory(username=name) for name in ("me", "ana", "bob"))
+    make_friends(me, ana)
+    make_friends(me, bob)
+    clock.advance(seconds=1)
+    return Scene(me, ana, bob)
+
+
+def doing_everything(actor: User) -> None:
+    """One item of every kind by `actor` (the friendship with a fresh active user included)."""
+    movie = MovieFactory()
+    RatingFactory(user=actor, movie=movie)
+    ReviewFactory(user=actor, movie=movie)
+    WatchFactory(user=actor, movie=movie)
+    WatchlistEntryFactory(user=actor, movie=MovieFactory())
+    MovieListFactory(user=actor, privacity="P")
+    make_friends(actor, UserFactory())
