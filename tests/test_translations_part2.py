@@ -12,7 +12,12 @@ ALREADY_IN = {
     "fr": "Le film est déjà dans ta liste à voir",
     "de": "Der Film ist bereits auf deiner Merkliste",
 }
-DIARY_NOT_FOUND = {"en": "Diary not found", "es": "Diario no encontrado", "fr": "Journal introuvable", "de": "Tagebuch nicht gefunden"}
+DIARY_NOT_FOUND = {
+    "en": "Diary not found",
+    "es": "Diario no encontrado",
+    "fr": "Journal introuvable",
+    "de": "Tagebuch nicht gefunden",
+}
 INVALID_CURSOR = {"en": "Invalid cursor", "es": "Cursor inválido", "fr": "Curseur invalide", "de": "Ungültiger Cursor"}
 
 

@@ -26,6 +26,7 @@ API_MODULES = (
     "accounts.me",
     "portability.export",
     "portability.imports",
+    "activity",
 )
 # Plain Flask blueprints outside the API document.
 PLAIN_MODULES = ("ops.operations", "ops.health", "ops.metrics", "ops.docs", "ops.media")

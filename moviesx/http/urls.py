@@ -33,3 +33,7 @@ def comment_url(review_id: int, comment_id: int) -> str:
 
 def media_url(stored_path: str | None) -> str | None:
     return absolute(f"/media/{quote(stored_path)}") if stored_path else None
+
+
+def list_url(owner_username: str, slug: str) -> str:
+    return absolute(f"/api/movies-lists/{owner_username}/{quote(slug)}/")

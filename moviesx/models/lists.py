@@ -26,7 +26,12 @@ def list_slug(name: str) -> str:
 class MovieList(TimestampMixin, db.Model):
     __tablename__ = "movie_lists"
     feed_scope = FeedScope.none()
-    __table_args__ = (UniqueConstraint("user_id", "slug"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "slug"),
+        # Friends' activity (API.md 16): the newest lists overall (covering), and per owner.
+        Index("ix_movie_lists_created_at_id", "created_at", "id", postgresql_include=["user_id", "privacity"]),
+        Index("ix_movie_lists_user_created_at_id", "user_id", "created_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)

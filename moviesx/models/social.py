@@ -53,7 +53,12 @@ class Friendship(db.Model):
 
     __tablename__ = "friendships"
     feed_scope = FeedScope.owner("user_id", "friend_id")
-    __table_args__ = (CheckConstraint("user_id <> friend_id", name="not_self"),)
+    __table_args__ = (
+        CheckConstraint("user_id <> friend_id", name="not_self"),
+        # Friends' activity (API.md 16): the newest friendships overall, and per user.
+        Index("ix_friendships_created_user_friend", "created_at", "user_id", "friend_id"),
+        Index("ix_friendships_user_created_friend", "user_id", "created_at", "friend_id"),
+    )
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     friend_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
@@ -87,6 +92,10 @@ class Rating(TimestampMixin, db.Model):
     __table_args__ = (
         UniqueConstraint("user_id", "movie_id"),
         Index("ix_ratings_movie_created", "movie_id", "created_at"),
+        # Friends' activity (API.md 16): the newest ratings overall (covering, so that the rows of non-friends it
+        # skips cost no table read on PostgreSQL), and per user.
+        Index("ix_ratings_rated_at_id", "rated_at", "id", postgresql_include=["user_id", "movie_id", "rating"]),
+        Index("ix_ratings_user_rated_at_id", "user_id", "rated_at", "id"),
         CheckConstraint("rating BETWEEN 1 AND 5", name="range"),
     )
 
@@ -94,6 +103,9 @@ class Rating(TimestampMixin, db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
     movie_id: Mapped[int] = mapped_column(ForeignKey("movies.id", ondelete="CASCADE"), nullable=False)
     rating: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    # When the current value was set: at creation, then only when a write changes the value (`updated_at` moves on
+    # every PUT, even one repeating the value). The time of the `rated` activity (API.md 16).
+    rated_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=lambda: utcnow())
 
     user = relationship("User")
     movie = relationship("Movie")
@@ -121,6 +133,9 @@ class Review(SoftDeleteMixin, db.Model):
             postgresql_where=_LIVE,
         ),
         Index("ix_reviews_movie_id_id", "movie_id", "id"),
+        # Friends' activity (API.md 16): the newest reviews overall (covering), and per user.
+        Index("ix_reviews_created_at_id", "created_at", "id", postgresql_include=["user_id", "movie_id", "deleted_at"]),
+        Index("ix_reviews_user_created_at_id", "user_id", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import String, event
+from sqlalchemy import ARRAY, ColumnElement, Integer, String, any_, bindparam, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import GenericFunction
@@ -64,7 +64,16 @@ def _fold_sqlite(element, compiler, **kw):
 
 def codepoint(column):
     """Order by Unicode code point: SQLite's BINARY collation already does; PostgreSQL needs "C"."""
-    return column.collate("C") if _dialect_name() == "postgresql" else column
+    return column.collate("C") if dialect_name() == "postgresql" else column
+
+
+def among(column, name: str, dialect: str) -> ColumnElement[bool]:
+    """`column IN (:name)` for a long list of ids given at execution (an earlier query's result). PostgreSQL gets
+    one array parameter (`= ANY(:name)`: tested against a hashed array whose size the planner knows); SQLite gets
+    the values written into the statement, which no parameter limit applies to."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(name, type_=ARRAY(Integer)))
+    return column.in_(bindparam(name, expanding=True, literal_execute=True))
 
 
 def contains_folded(column, needle: str):
@@ -72,7 +81,7 @@ def contains_folded(column, needle: str):
     return fold(column).contains(fold_text(needle), autoescape=True)
 
 
-def _dialect_name() -> str:
+def dialect_name() -> str:
     from moviesx.extensions import db
 
     return db.engine.dialect.name

@@ -180,8 +180,8 @@ def test_unknown_and_deleted_movies(as_user, me):
 
 def test_concurrent_duplicate_rating(as_user, me, movie):
     sql = (
-        "INSERT INTO ratings (user_id, movie_id, rating, created_at, updated_at) "
-        "VALUES (:u, :m, 3, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+        "INSERT INTO ratings (user_id, movie_id, rating, created_at, updated_at, rated_at) "
+        "VALUES (:u, :m, 3, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
     )
     with concurrent_insert("ratings", sql, {"u": me.id, "m": movie.id}) as fired:
         response = as_user(me).post("/api/movies/the-movie/ratings/", json={"rating": 5})

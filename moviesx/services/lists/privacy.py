@@ -17,6 +17,7 @@ from moviesx.models.sql import contains_folded
 from moviesx.services.social.friends import are_friends, friend_ids
 
 NOT_VISIBLE = "This movies list doesn't exist or you're not allowed to see it"
+FRIENDS_SEE = ("P", "F")  # what a friend of the (active) owner sees
 
 
 def not_visible(status: int = 404) -> APIError:
@@ -29,7 +30,7 @@ def visible_privacities(viewer: User, owner: User) -> tuple[str, ...]:
     if viewer.id == owner.id:
         return PRIVACY_CODES
     if owner.is_active and are_friends(viewer.id, owner.id):
-        return ("P", "F")
+        return FRIENDS_SEE
     return ("P",) if owner.is_active else ()
 
 
@@ -45,6 +46,11 @@ def visible_to(viewer_id: int) -> ColumnElement[bool]:
         and_(MovieList.privacity == "P", MovieList.user_id.in_(active_owners)),
         and_(MovieList.privacity == "F", MovieList.user_id.in_(friend_ids(viewer_id))),
     )
+
+
+def visible_to_friends() -> ColumnElement[bool]:
+    """SQL criterion on the lists of a user whose active friend is the viewer: what that friend may see."""
+    return MovieList.privacity.in_(FRIENDS_SEE)
 
 
 def list_load_options() -> list:

@@ -10,11 +10,11 @@ from __future__ import annotations
 import random
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 
 from moviesx.clock import today, utcnow
 from moviesx.extensions import db
@@ -63,6 +63,7 @@ class SeedReport:
 def seed_demo(options: SeedOptions) -> SeedReport:
     """Upsert the demo catalogue, users and social data; deterministic for a given seed."""
     report = SeedReport()
+    started = utcnow()
     image_dir = Path(current_app.instance_path) / "demo-images" / str(options.seed)
     document = build_catalogue(options, image_dir)
     tallies = import_document(document, image_dir)
@@ -81,6 +82,7 @@ def seed_demo(options: SeedOptions) -> SeedReport:
     _lists(users, movies, rng, report)
     _watchlists(users, movies, ratings, rng, report)
     _diary(ratings, rng, report)
+    _spread_over_past_days(started, random.Random(options.seed + 2))
     db.session.commit()
     return report
 
@@ -317,3 +319,43 @@ def _diary(ratings: list[Rating], rng: random.Random, report: SeedReport) -> Non
             created += 1
     db.session.flush()
     report.counts["watches"] = (created, 0)
+
+
+ACTIVITY_DAYS = 30
+_TIMED = (
+    (Rating, ("created_at", "updated_at", "rated_at")),
+    (Review, ("created_at", "updated_at")),
+    (Watch, ("created_at",)),
+    (WatchlistEntry, ("created_at",)),
+    (MovieList, ("created_at", "updated_at")),
+)
+
+
+def _spread_over_past_days(started: datetime, rng: random.Random) -> None:
+    """Give the rows this run created times spread over the last 30 days, so that friends' activity (API.md 16)
+    shows every kind, newest first, rather than one instant; rows of earlier runs keep theirs."""
+    span = ACTIVITY_DAYS * 24 * 3600
+
+    def past() -> datetime:
+        return started - timedelta(seconds=rng.randrange(span), microseconds=rng.randrange(1_000_000))
+
+    for model, columns in _TIMED:
+        table = model.__table__
+        ids = db.session.scalars(select(table.c.id).where(table.c.created_at >= started).order_by(table.c.id)).all()
+        if ids:
+            moments = [{"row_id": row_id, "at": past()} for row_id in ids]
+            statement = update(table).where(table.c.id == bindparam("row_id")).values({name: bindparam("at") for name in columns})
+            db.session.execute(statement, moments)
+    pairs = db.session.execute(
+        select(Friendship.user_id, Friendship.friend_id)
+        .where(Friendship.created_at >= started, Friendship.user_id < Friendship.friend_id)
+        .order_by(Friendship.user_id, Friendship.friend_id)
+    ).all()
+    if pairs:
+        table = Friendship.__table__
+        moments = []
+        for low, high in pairs:
+            at = past()
+            moments += [{"a": low, "b": high, "at": at}, {"a": high, "b": low, "at": at}]
+        statement = update(table).where(table.c.user_id == bindparam("a"), table.c.friend_id == bindparam("b"))
+        db.session.execute(statement.values(created_at=bindparam("at")), moments)

@@ -257,17 +257,29 @@ def _upsert_ratings(ratings: list[MLRating], movie_ids: dict[int, int], user_ids
         found = current.get((user_id, movie_id))
         if found is None:
             to_insert.append(
-                {"user_id": user_id, "movie_id": movie_id, "rating": value, "created_at": moment, "updated_at": moment}
+                {
+                    "user_id": user_id,
+                    "movie_id": movie_id,
+                    "rating": value,
+                    "created_at": moment,
+                    "updated_at": moment,
+                    "rated_at": moment,
+                }
             )
         elif (found[1], found[2]) != (value, moment):
-            to_update.append({"b_id": found[0], "rating": value, "created_at": moment, "updated_at": moment})
+            to_update.append({"b_id": found[0], "rating": value, "created_at": moment, "updated_at": moment, "rated_at": moment})
     bulk_insert(Rating.__table__, to_insert)
     if to_update:
         table = Rating.__table__
         db.session.execute(
             update(table)
             .where(table.c.id == bindparam("b_id"))
-            .values(rating=bindparam("rating"), created_at=bindparam("created_at"), updated_at=bindparam("updated_at")),
+            .values(
+                rating=bindparam("rating"),
+                created_at=bindparam("created_at"),
+                updated_at=bindparam("updated_at"),
+                rated_at=bindparam("rated_at"),
+            ),
             to_update,
         )
     report.tallies["ratings"].created += len(to_insert)

@@ -36,15 +36,18 @@ def request_between(user_id: int, other_id: int) -> FriendRequest | None:
     return db.session.scalar(select(FriendRequest).where(FriendRequest.pair_low == low, FriendRequest.pair_high == high))
 
 
-def friendship_map(viewer_id: int, user_ids: Iterable[int]) -> dict[int, dict | None]:
-    """The `friendship` object of API.md 4 for each of `user_ids` as seen by `viewer_id`, in two queries."""
+def friendship_map(viewer_id: int, user_ids: Iterable[int], *, friends: Iterable[int] | None = None) -> dict[int, dict | None]:
+    """The `friendship` object of API.md 4 for each of `user_ids` as seen by `viewer_id`, in two queries (one when
+    the caller passes `friends`, the viewer's friends among them, which it has just read)."""
     others = {user_id for user_id in user_ids if user_id != viewer_id}
     result: dict[int, dict | None] = {user_id: None for user_id in user_ids if user_id == viewer_id}
     if not others:
         return result
-    friends = set(
-        db.session.scalars(select(Friendship.friend_id).where(Friendship.user_id == viewer_id, Friendship.friend_id.in_(others)))
-    )
+    if friends is None:
+        friends = db.session.scalars(
+            select(Friendship.friend_id).where(Friendship.user_id == viewer_id, Friendship.friend_id.in_(others))
+        )
+    friends = set(friends)
     statuses: dict[int, str] = {}
     rows = db.session.execute(
         select(FriendRequest.from_user_id, FriendRequest.to_user_id, FriendRequest.status).where(
@@ -61,12 +64,13 @@ def friendship_map(viewer_id: int, user_ids: Iterable[int]) -> dict[int, dict | 
     return result
 
 
-def seen_by(viewer_id: int | None, users: Sequence[User]) -> Sequence[User]:
-    """Give each user its `friendship` with `viewer_id` (`null` without a viewer), in two queries for all.
+def seen_by(viewer_id: int | None, users: Sequence[User], *, friends: Iterable[int] | None = None) -> Sequence[User]:
+    """Give each user its `friendship` with `viewer_id` (`null` without a viewer), in two queries for all (one
+    with `friends`, see friendship_map).
 
     UserSchema dumps this attribute, so a page of users costs the same queries whatever its size.
     """
-    friendships = friendship_map(viewer_id, [user.id for user in users]) if viewer_id is not None else {}
+    friendships = friendship_map(viewer_id, [user.id for user in users], friends=friends) if viewer_id is not None else {}
     for user in users:
         user.friendship = friendships.get(user.id)
     return users

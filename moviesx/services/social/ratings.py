@@ -61,8 +61,12 @@ def _new_rating(user: User, movie: Movie, value: int) -> Rating:
 
 
 def _changed_rating(rating: Rating, value: int) -> Rating:
+    """Set the value; `rated_at` (the time of the friends' `rated` activity, API.md 16) moves only when it changes."""
+    now = utcnow()
+    if rating.rating != value:
+        rating.rated_at = now
     rating.rating = value
-    rating.updated_at = utcnow()
+    rating.updated_at = now
     return rating
 
 
