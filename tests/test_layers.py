@@ -34,3 +34,23 @@ def test_layer_imports_no_services(layer):
         if (imports := service_imports(path))
     }
     assert offenders == {}
+
+
+def commits(path: Path) -> list[int]:
+    """Lines of a module that call `<anything>.commit()` (db.session.commit(), a connection's commit, ...)."""
+    return [
+        node.lineno
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "commit"
+    ]
+
+
+@pytest.mark.parametrize("layer", ["blueprints", "cli", "tasks"])
+def test_only_services_commit(layer):
+    """The transaction rule (README, Layout): services commit; views, commands and jobs never do."""
+    offenders = {
+        str(path.relative_to(PACKAGE.parent)): lines
+        for path in sorted((PACKAGE / layer).rglob("*.py"))
+        if (lines := commits(path))
+    }
+    assert offenders == {}

@@ -36,26 +36,15 @@ def create_user(username: str, email: str, staff: bool, password: str | None) ->
     problems = password_problems(password, username=username, email=existing.email if existing else email)
     if problems:
         _fail("\n".join(problems))
-    if existing is None:
-        user = User(username=username, email=email, verified=True, boarded=False, is_staff=staff)
-        db.session.add(user)
-        user_rules.set_password(user, password)
-        action = "created"
-    else:
-        user = existing
-        user_rules.set_password(user, password)
-        user.is_staff = staff
-        action = "updated"
-    db.session.commit()
-    click.echo(f"User {user.username} {action}{' (staff)' if user.is_staff else ''}")
+    user, created = user_rules.save_by_operator(username, email, password, staff=staff)
+    click.echo(f"User {user.username} {'created' if created else 'updated'}{' (staff)' if user.is_staff else ''}")
 
 
 def _set_active(username: str, active: bool) -> None:
     user = db.session.scalar(db.select(User).where(User.username == username))
     if user is None:
         _fail(f"User not found: {username}")
-    user.is_active = active
-    db.session.commit()
+    user_rules.set_active(user, active)
     click.echo(f"User {username} {'activated' if active else 'deactivated'}")
 
 

@@ -86,6 +86,26 @@ def set_password(user: User, password: str) -> None:
     user.password_changed_at = utcnow()
 
 
+def save_by_operator(username: str, email: str, password: str, *, staff: bool) -> tuple[User, bool]:
+    """`users create` (API.md 10.1): a new verified user, or a new password and staff flag for the user with that
+    username; committed. The caller has checked the identity and password rules. Returns (user, created)."""
+    user = db.session.scalar(select(User).where(User.username == username))
+    created = user is None
+    if created:
+        user = User(username=username, email=email, verified=True, boarded=False)
+        db.session.add(user)
+    user.is_staff = staff
+    set_password(user, password)
+    db.session.commit()
+    return user, created
+
+
+def set_active(user: User, active: bool) -> None:
+    """`users activate|deactivate`: a deactivated user keeps their data but is refused everywhere; committed."""
+    user.is_active = active
+    db.session.commit()
+
+
 def find_active(username: str) -> User | None:
     """The active user with exactly this username (path lookups are case-sensitive)."""
     return db.session.scalar(select(User).where(User.username == username, User.is_active.is_(True)))
