@@ -537,7 +537,8 @@ def test_a_rating_created_meanwhile_by_another_request_is_changed_as_one_after_t
             with db.engine.connect() as other:
                 other.execute(
                     text(
-                        "INSERT INTO ratings (user_id, movie_id, rating, created_at, updated_at) VALUES (:u, :m, 2, now(), now())"
+                        "INSERT INTO ratings (user_id, movie_id, rating, created_at, updated_at, rated_at)"
+                        " VALUES (:u, :m, 2, now(), now(), now())"
                     ),
                     {"u": me.id, "m": films["heat"].id},
                 )

@@ -97,12 +97,12 @@ def stage_ratings(user: User, new: dict[int, int], changed: dict[int, int]) -> N
     transaction (an import). It commits, then calls `announce_ratings`."""
     now = utcnow()
     rows = [
-        {"user_id": user.id, "movie_id": movie_id, "rating": value, "created_at": now, "updated_at": now}
+        {"user_id": user.id, "movie_id": movie_id, "rating": value, "created_at": now, "updated_at": now, "rated_at": now}
         for movie_id, value in new.items()
     ]
     insert_rows(Rating, rows, user.id)
     if changed:
-        rows = [{"id": rating_id, "rating": value, "updated_at": now} for rating_id, value in changed.items()]
+        rows = [{"id": rating_id, "rating": value, "updated_at": now, "rated_at": now} for rating_id, value in changed.items()]
         db.session.execute(update(Rating).execution_options(feed_users=(user.id,)), rows)
 
 
