@@ -1,9 +1,11 @@
 """The recommendation pipeline shared by the home feed and intelligent lists (API.md 6.7).
 
-`recommend()` runs a small constant number of SQL queries whatever the size of the catalogue: one count of the
-exclusions (model path only), one query that returns every candidate with its filters applied and its boosts computed,
-the rating aggregate (fallback path only, shared and cached for 60 s) and, when needed, one padding query. The home
-feed caches its answer per user (`services.feed`); this module computes it.
+`recommend()` runs a small constant number of SQL queries whatever the size of the catalogue. With a catalogue
+snapshot (`feed.snapshot`, held per process per catalogue token) that is one query for the caller's own rows plus the
+rating aggregate (fallback path only, shared and cached for 60 s), and the filters, boosts and padding run in memory.
+Without one (the cache cannot be trusted): one count of the exclusions (model path only), one query that returns
+every candidate with its filters applied and its boosts computed, the aggregate and, when needed, one padding query.
+The home feed caches its answer per user (`services.feed`); this module computes it.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from moviesx.models import (
     user_platforms,
 )
 from moviesx.services.feed.recommender import CACHE_ERRORS, model_ranking
+from moviesx.services.feed.snapshot import InMemoryCandidates, current_snapshot, user_facts
 from moviesx.services.outages import outage
 from moviesx.services.social.friends import friend_ids as friends_of
 
@@ -68,6 +71,7 @@ class _Filters:
     user_id: int
     today: date
     genre_ids: tuple[int, ...] | None
+    memory: InMemoryCandidates | None = None  # the rows below computed from the catalogue snapshot, when there is one
 
     def live_and_allowed(self) -> list:
         """Live, released, not rated or marked unseen by the user, on an allowed platform, in G (lists)."""
@@ -111,12 +115,19 @@ def rank(
     """
     if limit <= 0:
         return Ranking([])
+    friend_ids = None if friend_ids is None else tuple(friend_ids)
+    snapshot = current_snapshot()
+    memory = None
+    if snapshot is not None:
+        facts = user_facts(user.id, _boosting_friends(user.id, friend_ids), liked_at_least=FRIEND_LIKES_AT_LEAST)
+        memory = InMemoryCandidates(snapshot, facts, frozenset(celebrity_ids))
     filters = _Filters(
         user_id=user.id,
         today=today(),
         genre_ids=None if genre_ids is None else tuple(genre_ids),
+        memory=memory,
     )
-    boosts = _boost_columns(user.id, tuple(celebrity_ids), None if friend_ids is None else tuple(friend_ids))
+    boosts = _boost_columns(user.id, tuple(celebrity_ids), friend_ids)
     computed_at = None
     chosen = _model_ranked(user, filters, boosts, limit)
     if chosen is None:
@@ -173,9 +184,7 @@ def _boost_columns(user_id: int, celebrity_ids: tuple[int, ...], friend_ids: tup
         )
     else:
         celebrity = literal(False)
-    friends = friends_of(user_id)
-    if friend_ids is not None:
-        friends = friends.where(User.id.in_(friend_ids)) if friend_ids else None
+    friends = _boosting_friends(user_id, friend_ids)
     if friends is not None:
         friend_like = exists(
             select(Rating.id).where(
@@ -194,8 +203,18 @@ def _boost_columns(user_id: int, celebrity_ids: tuple[int, ...], friend_ids: tup
     return [celebrity.label("celebrity"), friend_like.label("friend_like"), award.label("award")]
 
 
+def _boosting_friends(user_id: int, friend_ids: tuple[int, ...] | None):
+    """SELECT of the friends whose likes boost (every active friend, or those of `friend_ids`); None for nobody."""
+    friends = friends_of(user_id)
+    if friend_ids is not None:
+        friends = friends.where(User.id.in_(friend_ids)) if friend_ids else None
+    return friends
+
+
 def _exclusion_count(filters: _Filters) -> int:
     """|E|: live movies the user rated or marked unseen, or released after today."""
+    if filters.memory is not None:
+        return filters.memory.exclusion_count(filters.today)
     return db.session.scalar(
         select(func.count(Movie.id)).where(
             Movie.deleted_at.is_(None),
@@ -217,10 +236,13 @@ def _model_ranked(user: User, filters: _Filters, boosts: list, limit: int) -> li
             return None
         ranking = ranking[: min(MODEL_CANDIDATES + _exclusion_count(filters), MAX_MODEL_CANDIDATES)]
         rank = {movie_id: position for position, movie_id in enumerate(ranking)}
-        rows = db.session.execute(
-            select(Movie.id, *boosts).where(_id_in(Movie.id, ranking), *filters.live_and_allowed()),
-            execution_options=LIVENESS_STATED,
-        ).all()
+        if filters.memory is not None:
+            rows = filters.memory.model_rows(ranking, filters.today, filters.genre_ids)
+        else:
+            rows = db.session.execute(
+                select(Movie.id, *boosts).where(_id_in(Movie.id, ranking), *filters.live_and_allowed()),
+                execution_options=LIVENESS_STATED,
+            ).all()
     except (OperationalError, InterfaceError):
         raise  # the database itself: the error path decides (503 when it cannot be reached)
     except Exception:  # noqa: BLE001 - any model error falls back to popularity (API.md 6.7)
@@ -247,6 +269,10 @@ def _fallback_ranked(filters: _Filters, boosts: list, limit: int) -> tuple[list[
 
     Also returns when the rating aggregate that ordered them was computed (None when nothing needed ordering).
     """
+    if filters.memory is not None:
+        return _ordered_fallback(
+            filters.memory.fallback_rows(filters.today, filters.genre_ids, liked_at_least=LIKED_AT_LEAST), limit
+        )
     liked = (
         select(Rating.movie_id)
         .join(Movie, Movie.id == Rating.movie_id)
@@ -267,6 +293,12 @@ def _fallback_ranked(filters: _Filters, boosts: list, limit: int) -> tuple[list[
         select(Movie.id, Movie.popularity, Movie.release_date, *boosts).where(*filters.live_and_allowed(), shares_liked_genre),
         execution_options=LIVENESS_STATED,
     ).all()
+    return _ordered_fallback(rows, limit)
+
+
+def _ordered_fallback(rows: Sequence[tuple], limit: int) -> tuple[list[int], datetime | None]:
+    """The fallback order of (id, popularity, release date, celebrity, friend_like, award) rows, and the age of the
+    rating aggregate it used."""
     if not rows:
         return [], None
     computed_at, weighted = rating_aggregate()
@@ -327,6 +359,8 @@ def rating_aggregate() -> tuple[datetime, dict[int, float]]:
 
 def _padding(filters: _Filters, *, exclude: list[int], count: int) -> list[int]:
     """Newest allowed movies not chosen yet, to fill the sequence up to N."""
+    if filters.memory is not None:
+        return filters.memory.padding(filters.today, filters.genre_ids, exclude=exclude, count=count)
     statement = (
         select(Movie.id).where(*filters.live_and_allowed()).order_by(Movie.release_date.desc(), Movie.id.desc()).limit(count)
     )
