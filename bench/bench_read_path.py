@@ -257,7 +257,17 @@ def run_wrk(port: int, row: Row, seconds: int, connections: int) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
         handle.write(WRK_SCRIPT % {"specs": specs, "status": row.status})
     try:
-        command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", handle.name, f"http://127.0.0.1:{port}"]
+        command = [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            "10s",
+            "-s",
+            handle.name,
+            f"http://127.0.0.1:{port}",
+        ]
         output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     finally:
         os.unlink(handle.name)
@@ -303,6 +313,58 @@ def stop(server: subprocess.Popen) -> None:
             process.wait(timeout=30)
 
 
+def in_process(database_url: str, redis_url: str, rows: list[Row], repeats: int) -> None:
+    """Each row's requests through the Flask test client, one at a time: median time and SQL statements per request
+    (the figures the load hides on a shared machine)."""
+    import statistics
+    import time
+
+    from sqlalchemy import event
+
+    from moviesx import create_app
+    from moviesx.extensions import db
+
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "MOVIESX_ENV": "development",
+            "SECRET_KEY": SECRET,
+            "CACHE_TYPE": "RedisCache",
+            "CACHE_REDIS_URL": redis_url,
+            "REDIS_URL": redis_url,
+            "RATELIMIT_ENABLED": False,
+            "RECOMMENDER_RETRAIN_AFTER": 0,
+        }
+    )
+    client = app.test_client()
+    statements: list[str] = []
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    print(f"| endpoint | in-process median ({repeats} requests) | SQL statements per request |")
+    print("|---|---|---|")
+    for row in rows:
+        if row.server == "bare" or not row.requests:
+            continue
+        app.config["FEED_CACHE_SECONDS"] = 0 if row.server == "computed" else 600
+        requests = row.requests
+        if row.status == 304:  # the tag covers the host, which differs from the server's: take this client's own
+            method, path, headers, body = requests[0]
+            plain = {name: value for name, value in headers.items() if name != "If-None-Match"}
+            requests = [(method, path, {**plain, "If-None-Match": client.get(path, headers=plain).headers["ETag"]}, body)]
+        times, counts = [], []
+        for n in range(repeats + 3):
+            method, path, headers, body = requests[n % len(requests)]
+            statements.clear()
+            started = time.perf_counter()
+            response = client.open(path, method=method, headers=headers, data=body)
+            elapsed = time.perf_counter() - started
+            assert response.status_code == row.status, (row.name, response.status_code, response.get_data()[:200])
+            if n >= 3:  # after a warm-up
+                times.append(elapsed)
+                counts.append(len(statements))
+        print(f"| {row.name} | {1000 * statistics.median(times):.1f} ms | {statistics.median(counts):g} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/bench_read_path")
@@ -314,6 +376,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--port", type=int, default=8781)
     parser.add_argument("--only", help="run only the rows whose name contains this text (the bare app always runs)")
+    parser.add_argument("--in-process", type=int, default=30, help="requests per row through the test client (0: none)")
     args = parser.parse_args()
 
     data = prepare(args.database_url, args.redis_url, args.data)
@@ -350,6 +413,9 @@ def main() -> None:
     print("|---|---|---|---|---|---|")
     for row in rows:
         print(format_row(row, rows[0]))
+    if args.in_process:
+        print()
+        in_process(args.database_url, args.redis_url, rows, args.in_process)
 
 
 def format_row(row: Row, bare: Row | None) -> str:
