@@ -7,7 +7,7 @@ Creates the database when it is missing and fills it once: MovieLens-100k (bench
 plus 1,000 persons credited on every movie, 10 awards, 4 platforms, and for the user `ml_1` (272 ratings) two
 platforms, 20 friends and a public list of 50 movies. Trains the model into the Redis db, then starts, one after the
 other, the bare reference app (bench/bare_app.py) and the MoviesX app under gunicorn.conf.py with the same worker
-settings (and the production layout's `rq worker`), and drives each row with wrk for --seconds (after a 1 s warm-up).
+settings (and the production layout's `rq worker`), and drives each row with wrk for --seconds (after a 3 s warm-up).
 Prints req/s, p50, p99, the answers that were not the expected status, and the ratio of req/s to the bare app's.
 Rate limiting and the retrain counter are off on the server under test. The rating PUT row really changes ml_1's
 ratings (to 4 or 5 stars) in that database.
@@ -307,10 +307,16 @@ def start_bare(database_url: str, port: int, workers: int, threads: int) -> subp
 
 
 def stop(server: subprocess.Popen) -> None:
-    for process in (server, server.worker):
-        if process is not None:
-            process.terminate()
+    """Terminate the server and its worker; kill what has not stopped after 30 s (a request stuck in a busy box)."""
+    processes = [process for process in (server, server.worker) if process is not None]
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
             process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def in_process(database_url: str, redis_url: str, rows: list[Row], repeats: int) -> None:
@@ -334,6 +340,7 @@ def in_process(database_url: str, redis_url: str, rows: list[Row], repeats: int)
             "REDIS_URL": redis_url,
             "RATELIMIT_ENABLED": False,
             "RECOMMENDER_RETRAIN_AFTER": 0,
+            "LOG_LEVEL": "WARNING",
         }
     )
     client = app.test_client()
@@ -370,7 +377,7 @@ def main() -> None:
     parser.add_argument("--database-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/bench_read_path")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/1")
     parser.add_argument("--data", default=str(ROOT / "bench" / "data" / "ml-100k"))
-    parser.add_argument("--seconds", type=int, default=15, help="wrk duration per row (after a 1 s warm-up)")
+    parser.add_argument("--seconds", type=int, default=15, help="wrk duration per row (after a 3 s warm-up)")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=4)
@@ -399,7 +406,7 @@ def main() -> None:
                     row.requests = conditional_requests(args.port, data["token"], data["movies"][:50])
                     row.skipped = None if row.requests else "n/a (no ETag)"
                 if row.skipped is None:
-                    run_wrk(args.port, row, 1, args.connections)  # warm-up: caches, connection pools
+                    run_wrk(args.port, row, 3, args.connections)  # warm-up: every worker loads the model, its caches
                     row.figures = run_wrk(args.port, row, args.seconds, args.connections)
                 print(f"  {format_row(row, rows[0])}", flush=True)
         finally:
