@@ -84,11 +84,6 @@ def current_user() -> User:
     return user
 
 
-def current_user_id() -> int:
-    """The caller's id, without loading the row."""
-    return g.user_id
-
-
 def authenticated(level: str = VERIFIED, *, bucket: str | None = None) -> Callable:
     """Require a token (A, A+V or staff), then count the per-user rate limit (and `bucket`, if any)."""
 
