@@ -156,7 +156,12 @@ def model_version(database_url: str, redis_url: str) -> str | None:
         return recommender.stored_version()
 
 
-def start_server(database_url: str, redis_url: str, port: int, workers: int | None, *, cached: bool) -> subprocess.Popen:
+BIN = Path(sys.executable).parent  # the virtualenv running this script (a worktree may have no .venv of its own)
+
+
+def start_server(
+    database_url: str, redis_url: str, port: int, workers: int | None, *, cached: bool, env_overrides: dict | None = None
+) -> subprocess.Popen:
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -167,10 +172,11 @@ def start_server(database_url: str, redis_url: str, port: int, workers: int | No
         "RECOMMENDER_RETRAIN_AFTER": "0",
         "FEED_CACHE_SECONDS": "600" if cached else "0",
         "LOG_LEVEL": "WARNING",
+        **(env_overrides or {}),
     }
     server = subprocess.Popen(
         [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            str(BIN / "gunicorn"),
             "-c",
             str(ROOT / "gunicorn.conf.py"),
             "--bind",
@@ -184,23 +190,30 @@ def start_server(database_url: str, redis_url: str, port: int, workers: int | No
     )
     # The production layout's `rq worker` too: it warms the feed of a user who just changed a rating.
     server.worker = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "flask"), "--app", "wsgi", "rq", "worker"],
+        [str(BIN / "flask"), "--app", "wsgi", "rq", "worker"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 60
+    if not wait_until_up(port):
+        server.terminate()
+        server.worker.terminate()
+        raise SystemExit("gunicorn did not start")
+    return server
+
+
+def wait_until_up(port: int, path: str = "/healthz", seconds: float = 60) -> bool:
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/healthz")
+            connection.request("GET", path)
             if connection.getresponse().status == 200:
-                return server
+                return True
         except OSError:
             time.sleep(0.3)
-    server.terminate()
-    raise SystemExit("gunicorn did not start")
+    return False
 
 
 @dataclass

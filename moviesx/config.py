@@ -187,6 +187,8 @@ class Config:
             "RECOMMENDER_CHUNK_BYTES": self._int("RECOMMENDER_CHUNK_BYTES", 64 * MIB),
             "FEED_CACHE_SECONDS": self._int("FEED_CACHE_SECONDS", 600),
             "CATALOG_CACHE_SECONDS": self._int("CATALOG_CACHE_SECONDS", 600),
+            # The ladder's facts of a user (services/accounts/caller.py); replaced tokens do the invalidation, 0 = off.
+            "AUTH_CACHE_SECONDS": self._int("AUTH_CACHE_SECONDS", 600),
             "METRICS_TOKEN": self._get("METRICS_TOKEN"),
             # Set by gunicorn.conf.py: prometheus_client then keeps values in files shared by the workers.
             "PROMETHEUS_MULTIPROC_DIR": self._get("PROMETHEUS_MULTIPROC_DIR"),

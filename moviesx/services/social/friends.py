@@ -78,8 +78,8 @@ def seen_by(viewer_id: int | None, users: Sequence[User], *, friends: Iterable[i
 
 def dump_users(users: Sequence[User], viewer_id: int | None = None) -> list[dict]:
     """Users as seen by `viewer_id` (default: the caller, if any), with a constant number of queries."""
-    if viewer_id is None and has_request_context() and g.get("user") is not None:
-        viewer_id = g.user.id
+    if viewer_id is None and has_request_context() and g.get("user_id") is not None:
+        viewer_id = g.user_id
     return UserSchema(many=True).dump(seen_by(viewer_id, users))
 
 
