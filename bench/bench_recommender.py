@@ -39,6 +39,7 @@ def build_app(database_url: str, redis_url: str | None, **overrides):
 
 
 def ensure_movielens(data_dir: str) -> None:
+    from flask_migrate import upgrade
     from sqlalchemy import func, select, text
 
     from moviesx.extensions import db
@@ -46,7 +47,7 @@ def ensure_movielens(data_dir: str) -> None:
     from moviesx.services.ops.movielens import read_dataset
     from moviesx.services.ops.movielens_import import import_dataset
 
-    db.create_all()
+    upgrade(directory=str(ROOT / "migrations"))  # the production schema; a database left by an older run: drop it
     if db.session.scalar(select(func.count(Rating.id))):
         return
     started = time.perf_counter()
