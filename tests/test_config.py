@@ -82,3 +82,15 @@ def test_production_with_both_settings_starts(tmp_path):
 
 def test_a_short_secret_key_is_accepted_outside_production(tmp_path):
     assert Config(tmp_path, environ={"SECRET_KEY": "short"}).as_dict()["SECRET_KEY"] == "short"
+
+
+def test_processes_starting_at_once_agree_on_one_generated_secret_key(tmp_path):
+    """A fresh checkout: several processes (gunicorn or test workers) create the key file at the same moment."""
+    import multiprocessing
+
+    from moviesx.config import _secret_key_file
+
+    with multiprocessing.get_context("fork").Pool(8) as pool:
+        keys = pool.map(_secret_key_file, [tmp_path] * 64)
+    assert len(set(keys)) == 1 and keys[0] == (tmp_path / "secret_key").read_text()
+    assert [path.name for path in tmp_path.iterdir()] == ["secret_key"]
