@@ -11,7 +11,7 @@ import pytest
 from moviesx.extensions import cache
 from moviesx.services.feed import model_store, recommender
 from tests.factories import UserFactory
-from tests.support.recommender import ids, movie, rate_many
+from tests.support.recommender import ids, model_ranking, movie, rate_many
 
 TINY_CHUNK = 512
 
@@ -54,7 +54,7 @@ def test_the_model_is_split_into_chunks_no_larger_than_the_setting(trained, app)
     assert whole is not model
     for name in recommender.ARRAY_NAMES:
         assert np.array_equal(getattr(model, name), getattr(whole, name))
-    assert set(recommender.model_ranking(trained["probe"].id, 3)) == set(ids(trained["action"]))
+    assert set(model_ranking(trained["probe"].id, 3)) == set(ids(trained["action"]))
 
 
 def test_a_chunk_is_never_larger_than_256_mib(app, monkeypatch):
@@ -80,7 +80,7 @@ def test_a_missing_chunk_is_no_model_and_the_feed_falls_back(trained, as_user):
     keys = model_store.chunk_keys(recommender.MODEL_KEY, recommender.stored_manifest())
     cache.delete(keys[len(keys) // 2])
     assert recommender.loaded_model() is None
-    assert recommender.model_ranking(trained["probe"].id, 3) is None
+    assert model_ranking(trained["probe"].id, 3) is None
     assert feed(as_user, trained["probe"]) == fallback_for(trained)
 
 
@@ -97,7 +97,7 @@ def test_a_manifest_of_another_version_is_no_model(trained, as_user):
     assert recommender.loaded_model() is None
     assert feed(as_user, trained["probe"]) == fallback_for(trained)
     cache.set(recommender.VERSION_KEY, trained["version"], timeout=0)  # the manifest's version: loaded again
-    assert set(recommender.model_ranking(trained["probe"].id, 3)) == set(ids(trained["action"]))
+    assert set(model_ranking(trained["probe"].id, 3)) == set(ids(trained["action"]))
 
 
 def test_a_model_stored_in_one_value_by_an_older_release_is_no_model(trained, as_user):

@@ -19,7 +19,7 @@ from tests.factories import (
     link_movie,
     make_friends,
 )
-from tests.support.recommender import ids, mark_unseen, movie, rate, rate_many
+from tests.support.recommender import ids, mark_unseen, model_ranking, movie, rate, rate_many
 
 
 def test_fallback_order_popularity_then_weighted_rating_then_release_then_id(app):
@@ -281,7 +281,7 @@ def test_soft_deleted_platforms_awards_genres_and_persons_count_for_nothing(app,
 
     # Nothing gets a boost, so the order is the model's or the popularity's.
     if trained:
-        expected = [movie_id for movie_id in recommender.model_ranking(user.id, 100) if movie_id in ids(candidates)]
+        expected = [movie_id for movie_id in model_ranking(user.id, 100) if movie_id in ids(candidates)]
     else:
         expected = ids(candidates)
     assert recommend(user, limit=3) == expected

@@ -10,7 +10,7 @@ from moviesx.extensions import cache, db
 from moviesx.services.feed import recommender
 from moviesx.services.feed.recommendations import recommend
 from tests.factories import UserFactory
-from tests.support.recommender import ids, movie, rate_many
+from tests.support.recommender import ids, model_ranking, movie, rate_many
 
 
 @pytest.fixture
@@ -33,11 +33,11 @@ def test_orientation_users_get_what_similar_users_liked(taste_groups):
     result = recommender.retrain()
     assert result.message() == "Model trained: 9 users, 6 movies, 26 ratings"
     probe = taste_groups["probe"]
-    ranking = recommender.model_ranking(probe.id, 6)
+    ranking = model_ranking(probe.id, 6)
     assert set(ranking[:3]) == set(ids(taste_groups["action"]))
     assert set(ranking[3:]) == set(ids(taste_groups["drama"]))
     drama_fan = taste_groups["fans"][-1]
-    assert set(recommender.model_ranking(drama_fan.id, 3)) == set(ids(taste_groups["drama"]))
+    assert set(model_ranking(drama_fan.id, 3)) == set(ids(taste_groups["drama"]))
 
 
 def test_low_ratings_are_not_positives(taste_groups):
@@ -46,7 +46,7 @@ def test_low_ratings_are_not_positives(taste_groups):
     payload = recommender.stored_payload()
     critic = taste_groups["critic"]
     assert critic.id not in payload["user_ids"].tolist()  # only 1-2 stars: unknown to the model
-    assert recommender.model_ranking(critic.id, 5) is None
+    assert model_ranking(critic.id, 5) is None
 
 
 def test_a_movie_with_only_low_ratings_is_not_in_the_model(app):
@@ -158,7 +158,7 @@ def test_model_error_falls_back_to_popularity(taste_groups, app):
 def test_evicted_model_means_fallback(taste_groups):
     recommender.retrain()
     cache.delete(recommender.MODEL_KEY)
-    assert recommender.model_ranking(taste_groups["probe"].id, 3) is None
+    assert model_ranking(taste_groups["probe"].id, 3) is None
 
 
 def test_rating_changes_trigger_a_retrain(taste_groups, app):

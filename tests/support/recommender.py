@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from moviesx.clock import today
 from moviesx.extensions import db
 from moviesx.models import Movie, Rating, UnseenMark, movie_actors, movie_awards, movie_genres, movie_platforms
+from moviesx.services.feed.recommender import current_model
 from tests.factories import MovieFactory
 
 
@@ -104,3 +105,9 @@ def user_items(model, weights: dict):
     return csr_matrix(
         (np.asarray(list(weights.values()), dtype=np.float32), ([0] * len(weights), positions)), shape=(1, len(model.item_ids))
     )
+
+
+def model_ranking(user_id: int, count: int) -> list[int] | None:
+    """The trained model's own best `count` movie ids for a user it was trained on (None: no model, or unknown)."""
+    model = current_model()
+    return None if model is None else model.ranking(user_id, count)

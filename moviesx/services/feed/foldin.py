@@ -23,8 +23,7 @@ from flask import current_app
 
 from moviesx.models import User
 from moviesx.services.feed.interactions import user_positives
-from moviesx.services.feed.recommender import CACHE_ERRORS, Factors, confidence, loaded_model
-from moviesx.services.outages import outage
+from moviesx.services.feed.recommender import Factors, confidence, current_model
 
 log = logging.getLogger("moviesx.recommender")
 LIKED_FROM = 4  # `because_you_liked` names movies rated 4 or more (API.md 17)
@@ -132,15 +131,7 @@ def fold_in(
 def folded_user(user: User) -> FoldedUser | None:
     """The user folded into the current model, or None: no model (or its cache cannot be reached: the outage is logged
     once, API.md 21), or no positive on a movie the model contains (an inactive or deleted user has none)."""
-    cache_state = outage("Model cache", "feeds use the popularity fallback", log)
-    if not cache_state.due():
-        return None
-    try:
-        model = loaded_model()
-    except CACHE_ERRORS as exc:
-        cache_state.failed(exc)
-        return None
-    cache_state.answered()
+    model = current_model()
     if model is None:
         return None
     return fold_in(model, *user_positives(user.id))

@@ -257,9 +257,9 @@ def loaded_model() -> Factors | None:
         return holder.model
 
 
-def model_ranking(user_id: int, count: int) -> list[int] | None:
-    """The model's best `count` movie ids for the user, or None when there is no model, it does not know them, or the
-    cache that holds it cannot be reached (an outage is logged once, API.md 21)."""
+def current_model() -> Factors | None:
+    """The loaded model, or None when there is none or the cache that holds it cannot be reached (the outage is
+    logged once, API.md 21): feeds then use the popularity fallback."""
     cache_state = outage("Model cache", "feeds use the popularity fallback", log)
     if not cache_state.due():
         return None
@@ -269,9 +269,7 @@ def model_ranking(user_id: int, count: int) -> list[int] | None:
         cache_state.failed(exc)
         return None
     cache_state.answered()
-    if model is None:
-        return None
-    return model.ranking(user_id, count)
+    return model
 
 
 def note_rating_change(_sender: Flask | None = None, *, count: int = 1, **_: Any) -> None:
