@@ -13,7 +13,7 @@ from moviesx.services.feed import recommender
 from moviesx.services.feed.recommendations import recommend
 from tests.conftest import TEST_SECRET
 from tests.factories import UserFactory
-from tests.support.recommender import movie, rate_many
+from tests.support.recommender import model_ranking, movie, rate_many
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -54,7 +54,7 @@ def test_worker_retrains_and_the_server_reloads(app):
     rate_many([(u, m, 5) for u in fans for m in drama] + [(probe, drama[0], 5)])
     first = recommender.retrain()
     assert recommender.loaded_model() is not None
-    assert recommender.model_ranking(probe.id, 6) is not None
+    assert model_ranking(probe.id, 6) is not None
 
     # New ratings: the probe's taste moves to the action movies, two changes enqueue a retrain on Redis.
     rate_many([(u, m, 5) for u in fans[:2] for m in action] + [(probe, action[0], 5), (probe, action[1], 5)])
