@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask import g
+
 from moviesx.http.auth import ANY, VERIFIED, authenticated, current_user
 from moviesx.http.blueprint import Blueprint
 from moviesx.schemas.accounts.profile import (
@@ -11,7 +13,7 @@ from moviesx.schemas.accounts.profile import (
     SelfUserSchema,
 )
 from moviesx.schemas.accounts.registration import PASSWORD_RULES_BAD_REQUEST, AccountStatusSchema, CheckedBody
-from moviesx.services.accounts import lifecycle
+from moviesx.services.accounts import lifecycle, profile_cache
 
 blp = Blueprint(
     "profile",
@@ -27,14 +29,15 @@ blp = Blueprint(
 
 @blp.route("/", methods=["GET"])
 @authenticated(ANY)
-@blp.response(200, SelfUserSchema)
+@blp.conditional_response(SelfUserSchema)
 def get_profile():
     """The caller's profile
 
     The caller's own account (SelfUser): email, names, picture, streaming platforms, followed persons, whether it
-    is verified, boarded and staff, and its language. Any signed-in user, verified or not.
+    is verified, boarded and staff, and its language. Any signed-in user, verified or not. The answer carries an
+    `ETag`: send it back in `If-None-Match` to get a 304 without a body while the profile is unchanged.
     """
-    return current_user()
+    return profile_cache.own_profile(g.user_id)
 
 
 @blp.route("/", methods=["PUT"])
