@@ -6,7 +6,7 @@ from flask import g
 
 from moviesx.http.auth import authenticated, current_user
 from moviesx.http.blueprint import Blueprint, permits, resolves
-from moviesx.http.conditional import Representation
+from moviesx.http.conditional import Representation, json_response
 from moviesx.http.lookup import get_or_404, user_or_404
 from moviesx.http.pagination import cursor, page
 from moviesx.models import Movie, MovieList
@@ -119,15 +119,14 @@ def user_lists(owner):
 @blp.route("/<username:username>/<slug>/", methods=["GET"])
 @authenticated()
 @resolves(movie_list=cached_list)
-@blp.conditional_response(MovieListSchema)
+@blp.response(200, MovieListSchema)
 @blp.alt_response(404, response="NOT_FOUND_OR_ERROR")
 def list_detail(movie_list: Representation):
     """Get a list
 
-    Any verified user who may see it; a missing or invisible list is the privacy 404. The answer carries an `ETag`:
-    send it back in `If-None-Match` to get a 304 without a body while the list is unchanged.
+    Any verified user who may see it; a missing or invisible list is the privacy 404.
     """
-    return movie_list
+    return json_response(movie_list.body)
 
 
 @blp.route("/<username:username>/<slug>/", methods=["PUT"])

@@ -57,7 +57,7 @@ def test_a_warm_list_reads_no_row_whatever_its_size(as_user, cast, count_queries
                 second = viewer.get(path)
             assert second.get_data() == first.get_data()
             counts[size] = counter.count
-            assert viewer.get(path, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+            assert "ETag" not in second.headers  # API.md 20 names the routes that carry one
         assert counts == {"small": 0, "large": 0}  # the ladder's facts are cached too
 
 
@@ -221,9 +221,5 @@ def test_without_a_cache_lists_are_computed_and_private_ones_stay_hidden(unreach
             assert (response.status_code, response.get_json()) == (404, NOT_VISIBLE)
             continue
         assert (response.status_code, response.get_json()) == (200, list_body(lists[code], movies))
-        assert (
-            as_user(cast.friend).get(list_path(lists[code]), headers={"If-None-Match": response.headers["ETag"]}).status_code
-            == 304
-        )
     assert as_user(cast.owner).put(list_path(lists["P"]), json={"name": "L P", "privacity": "R"}).status_code == 200
     assert detail(as_user, cast.friend, list_path(lists["P"])) == (404, NOT_VISIBLE)

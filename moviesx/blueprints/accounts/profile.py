@@ -6,6 +6,7 @@ from flask import g
 
 from moviesx.http.auth import ANY, VERIFIED, authenticated, current_user
 from moviesx.http.blueprint import Blueprint
+from moviesx.http.conditional import json_response
 from moviesx.schemas.accounts.profile import (
     PreferredLanguageInputSchema,
     PreferredLanguageSchema,
@@ -29,15 +30,14 @@ blp = Blueprint(
 
 @blp.route("/", methods=["GET"])
 @authenticated(ANY)
-@blp.conditional_response(SelfUserSchema)
+@blp.response(200, SelfUserSchema)
 def get_profile():
     """The caller's profile
 
     The caller's own account (SelfUser): email, names, picture, streaming platforms, followed persons, whether it
-    is verified, boarded and staff, and its language. Any signed-in user, verified or not. The answer carries an
-    `ETag`: send it back in `If-None-Match` to get a 304 without a body while the profile is unchanged.
+    is verified, boarded and staff, and its language. Any signed-in user, verified or not.
     """
-    return profile_cache.own_profile(g.user_id)
+    return json_response(profile_cache.own_profile(g.user_id).body)
 
 
 @blp.route("/", methods=["PUT"])
