@@ -223,3 +223,32 @@ def test_without_a_cache_lists_are_computed_and_private_ones_stay_hidden(unreach
         assert (response.status_code, response.get_json()) == (200, list_body(lists[code], movies))
     assert as_user(cast.owner).put(list_path(lists["P"]), json={"name": "L P", "privacity": "R"}).status_code == 200
     assert detail(as_user, cast.friend, list_path(lists["P"])) == (404, NOT_VISIBLE)
+
+
+@pytest.mark.parametrize("write", ["rename", "delete"])
+def test_a_list_renamed_or_deleted_while_a_miss_computes_is_not_stored_under_its_old_path(app, scene, write):
+    """A commit between the lookup and the token read: the body read after it is answered, never cached under a
+    path that no longer names the list (or, the list gone, the privacy 404)."""
+    from moviesx.http.errors import APIError
+    from moviesx.services.lists import detail_cache
+
+    cast, lists, _ = scene
+    movie_list = lists["P"]
+
+    def resolve_then_commit_elsewhere() -> MovieList:
+        if write == "rename":
+            movie_list.slug = "renamed"
+        else:
+            db.session.delete(movie_list)
+        db.session.commit()
+        return movie_list
+
+    key = representations.ENTRY_KEY.format("list", "en", "http://localhost/", "owner/l-p")
+    with app.test_request_context("/api/movies-lists/owner/l-p/"):
+        if write == "rename":
+            body = detail_cache.list_detail(cast.stranger.id, "owner", "l-p", resolve_then_commit_elsewhere).body
+            assert b'"slug":"renamed"' in body
+        else:
+            with pytest.raises(APIError):
+                detail_cache.list_detail(cast.stranger.id, "owner", "l-p", resolve_then_commit_elsewhere)
+    assert cache.get(key) is None

@@ -11,7 +11,8 @@ facts (API.md 6.2): the owner sees the list, anyone a `P` list, a friend of the 
 from the database on each request: it can end at any moment), nobody else; otherwise the privacy 404 as on a miss.
 
 A miss resolves the owner and the list as before (the generic 404 `User`, the privacy 404), reads the tokens, then
-reads the list, its owner and its movies afresh (`populate_existing`) and stores the body with that stamp.
+reads the list, its owner and its movies afresh (`populate_existing`) and stores the body with that stamp, unless
+the path no longer names that list of an active owner (renamed or deactivated in between: answered, not stored).
 """
 
 from __future__ import annotations
@@ -19,13 +20,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
+from moviesx.extensions import db
 from moviesx.http.conditional import Representation, json_bytes
 from moviesx.models import MovieList
 from moviesx.models.feed import LIST, PROFILE
 from moviesx.schemas.lists import MovieListSchema
 from moviesx.services.catalog import representations
 from moviesx.services.feed.tokens import CATALOG_TOKEN_KEY, owned_token_key
-from moviesx.services.lists.privacy import FRIENDS_SEE, not_visible, reload
+from moviesx.services.lists.privacy import FRIENDS_SEE, list_load_options, not_visible
 from moviesx.services.social.friends import are_friends
 
 
@@ -53,20 +57,29 @@ def list_detail(viewer_id: int, username: str, slug: str, resolve: Callable[[], 
             if not _may_see(viewer_id, facts):
                 raise not_visible()
             return Representation(stamped[1], stamped[2])
-    return _compute(key, resolve())
+    return _compute(key, resolve(), (username, slug))
 
 
-def _compute(key: str, movie_list: MovieList) -> Representation:
+def _compute(key: str, movie_list: MovieList, path: tuple[str, str]) -> Representation:
     facts = ListFacts(movie_list.user_id, movie_list.id, movie_list.privacity)
     token_keys = facts.token_keys()
     stamp, _ = representations.read_stamped([], token_keys)
     stamp = representations.stamp_for_storing(stamp, token_keys)
-    movie_list = reload(movie_list)  # after the stamp: the rows the body shows, owner and movies included
+    movie_list = _fresh(movie_list.id)  # after the stamp: the rows the body shows, owner and movies included
     representation = Representation.of(json_bytes(MovieListSchema().dump(movie_list)))
-    if movie_list.user.is_active:
+    if movie_list.user.is_active and (movie_list.user.username, movie_list.slug) == path:  # (not renamed meanwhile)
         stored = ListFacts(movie_list.user_id, movie_list.id, movie_list.privacity)
         representations.store({key: (stored, (stamp, representation.body, representation.etag))}, stamp)
     return representation
+
+
+def _fresh(list_id: int) -> MovieList:
+    """The list read now with what its body shows; deleted since it was resolved: the privacy 404, as if missing."""
+    statement = select(MovieList).where(MovieList.id == list_id).options(*list_load_options())
+    movie_list = db.session.scalars(statement.execution_options(populate_existing=True)).one_or_none()
+    if movie_list is None:
+        raise not_visible()
+    return movie_list
 
 
 def _well_formed(entry) -> bool:
