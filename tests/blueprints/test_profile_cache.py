@@ -14,7 +14,10 @@ from moviesx.models import User
 from moviesx.services.catalog import representations
 from moviesx.services.feed.tokens import owned_token_key
 from tests.factories import DEFAULT_PASSWORD, PersonFactory, PlatformFactory, UserFactory
+from tests.support import outages
 from tests.support.cached_bodies import cache_kind_fixture, cache_on, unreachable  # noqa: F401 - `cache_kind`
+
+redis_proxy = outages.redis_proxy
 
 
 @pytest.fixture
@@ -163,3 +166,29 @@ def test_without_a_cache_the_body_is_computed(unreachable_config, as_user, me):
     assert profile(as_user, me)["first_name"] == "Test"
     assert as_user(me).put("/api/users/", json={"first_name": "Offline"}).status_code == 200
     assert profile(as_user, me)["first_name"] == "Offline"
+
+
+@pytest.fixture
+def cache_behind_proxy_config(app_config, redis_proxy):
+    """Cache on Redis through a proxy the test can cut; rate limits in memory."""
+    app_config.update(REDIS_URL=redis_proxy.url, CACHE_TYPE="RedisCache", CACHE_REDIS_URL=redis_proxy.url)
+    return app_config
+
+
+def test_bodies_cached_before_a_redis_outage_are_not_served_after_it(cache_behind_proxy_config, redis_proxy, as_user, me, clock):
+    """Writes whose invalidation the outage swallowed: Redis comes back with the old entries and tokens, and the
+    process serves none of them (the catalogue token it replaces stamps every entry)."""
+    from tests.support.lists import list_path, make_list
+
+    movie_list = make_list(me, name="Mine", privacity="P")
+    stranger = UserFactory()
+    assert profile(as_user, me)["first_name"] == "Test"
+    assert as_user(stranger).get(list_path(movie_list)).get_json()["description"] == ""
+    redis_proxy.cut()
+    assert as_user(me).put("/api/users/", json={"first_name": "Cut"}).status_code == 200
+    assert as_user(me).put(list_path(movie_list), json={"name": "Mine", "privacity": "P", "description": "x"}).status_code == 200
+    assert profile(as_user, me)["first_name"] == "Cut"  # computed: no 500
+    redis_proxy.restore()
+    clock.advance(seconds=1)
+    assert profile(as_user, me)["first_name"] == "Cut"
+    assert as_user(stranger).get(list_path(movie_list)).get_json()["description"] == "x"

@@ -69,3 +69,13 @@ def test_bulk_statements_replace_the_named_rows_or_every_body(app):
     db.session.execute(delete(user_following_persons).where(user_following_persons.c.user_id == owner.id))
     db.session.commit()
     assert cache.get(CATALOG_TOKEN_KEY) != "before"  # rows not named: every cached body
+
+
+def test_a_row_expired_by_a_commit_still_names_its_token(app):
+    owner = UserFactory()
+    movie_list = make_list(owner)  # committed: its attributes are expired
+    cache.set(CATALOG_TOKEN_KEY, "before", timeout=0)
+    db.session.delete(movie_list)
+    db.session.commit()
+    assert cache.get(CATALOG_TOKEN_KEY) == "before"  # the list's own token, not every body
+    assert cache.get(owned_token_key(LIST, movie_list.id)) is not None

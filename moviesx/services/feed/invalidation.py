@@ -17,7 +17,7 @@ from itertools import chain
 
 from flask import has_app_context
 from sqlalchemy import FromClause, event, inspect
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.orm import InstanceState, ORMExecuteState, Session
 
 from moviesx.models.feed import FeedReach, FeedScope, OwnedToken, cache_tokens_of, feed_scope_of
 from moviesx.services.feed.tokens import invalidate
@@ -100,13 +100,22 @@ def _record_flushed_changes(session: Session, _context) -> None:
         if instance in session.dirty and not session.is_modified(instance):
             continue
         state = inspect(instance)
-        _pending(session).replace_tokens(tokens, lambda token: (state.dict.get(token.column),))  # noqa: B023 - called now
+        _pending(session).replace_tokens(tokens, lambda token: (_column_value(state, token.column),))  # noqa: B023 - called now
         if scope.reach is FeedReach.NONE:
             continue
         user_ids = tuple(state.dict.get(column) for column in scope.owners)
         _pending(session).touch(scope, None if None in user_ids else user_ids)  # (unknown users: every feed)
         if any(state.attrs[column].history.has_changes() for column in scope.friends_when_changed):
             _pending(session).fanout.update(user_ids)  # such as (de)activation, which changes the friends' boosts
+
+
+def _column_value(state: InstanceState, column: str):
+    """The instance's value of `column`; a primary-key column also from its identity (expired after a commit)."""
+    value = state.dict.get(column)
+    if value is None and state.identity is not None:
+        keys = [key.key for key in state.mapper.primary_key]
+        value = state.identity[keys.index(column)] if column in keys else None
+    return value
 
 
 def _record_bulk_statements(state: ORMExecuteState) -> None:
