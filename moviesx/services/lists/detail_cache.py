@@ -49,7 +49,7 @@ def list_detail(viewer_id: int, username: str, slug: str, resolve: Callable[[], 
     """The body of `username`'s list `slug` when `viewer_id` may see it; `resolve()` looks the list up in the database
     with the blueprint's checks (its 404s) on a miss."""
     key = representations.entry_key("list", f"{username}/{slug}")
-    catalog_token, (entry,) = representations.read_stamped([key])
+    catalog_token, (entry,) = representations.read_stamped([key], (CATALOG_TOKEN_KEY,))
     if catalog_token is not None and _well_formed(entry):
         facts, stamped = entry
         stamp, _ = representations.read_stamped([], facts.token_keys())
