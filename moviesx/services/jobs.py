@@ -3,6 +3,12 @@
 The job goes to RQ when REDIS_URL is set; otherwise, or while Redis cannot take it, it runs inline after the
 response. Naming jobs instead of importing them keeps services free of `moviesx.tasks` (tasks call services, never
 the reverse): RQ stores the path as it is, and the inline path resolves it the same way.
+
+A job that only brings something up to date (a warm-up) is enqueued with `enqueue_once`: while one is pending (enqueued
+and not started), further calls enqueue nothing. The pending job calls `started()` before it reads anything, so it
+sees every write whose call found it pending (those calls came after their commits); a call after `started()` enqueues
+the next one. The marker expires after PENDING_SECONDS, so that a job that never starts (lost, or an enqueue that
+failed after the marker was set) delays the next one at most that long.
 """
 
 from __future__ import annotations
@@ -16,11 +22,13 @@ from redis.exceptions import RedisError
 from rq import Queue, Retry
 from werkzeug.utils import import_string
 
-from moviesx.services.outages import outage
+from moviesx.services.outages import Outage, outage
 
 log = logging.getLogger("moviesx.tasks")
 QUEUE_NAME = "default"
 RETRY = Retry(max=3, interval=[10, 60, 300])
+PENDING_KEY = "moviesx:pending:{}"  # in the queue's Redis: set while a job enqueued with `enqueue_once` waits
+PENDING_SECONDS = 30
 
 
 def redis_connection(url: str | None = None) -> Redis:
@@ -38,7 +46,33 @@ def queue(name: str = QUEUE_NAME) -> Queue:
 
 def enqueue(job: str, *args: Any, retry: bool = True, **kwargs: Any) -> None:
     """Hand the job at dotted path `job` to the worker, or run it inline after the current response."""
-    if current_app.config.get("REDIS_URL") and _queued(job, args, kwargs, retry):
+    _enqueue(None, job, args, kwargs, retry)
+
+
+def enqueue_once(name: str, job: str, *args: Any, retry: bool = True, **kwargs: Any) -> None:
+    """`enqueue`, unless a job enqueued under `name` is still pending: that one has not started, so it will see
+    everything committed before this call. The job calls `started(name)` first thing."""
+    _enqueue(name, job, args, kwargs, retry)
+
+
+def started(name: str) -> None:
+    """Called by a job enqueued with `enqueue_once(name, ...)` before it reads anything: calls from now on enqueue
+    another. A failure is only logged: the marker expires by itself."""
+    if not current_app.config.get("REDIS_URL"):
+        return
+    redis = _queue_outage()
+    if not redis.due():
+        return
+    try:
+        redis_connection().delete(PENDING_KEY.format(name))
+    except RedisError as exc:
+        redis.failed(exc)
+        return
+    redis.answered()
+
+
+def _enqueue(pending: str | None, job: str, args: tuple, kwargs: dict, retry: bool) -> None:
+    if current_app.config.get("REDIS_URL") and _queued(pending, job, args, kwargs, retry):
         return
     app = current_app._get_current_object()
     if has_request_context():
@@ -47,23 +81,37 @@ def enqueue(job: str, *args: Any, retry: bool = True, **kwargs: Any) -> None:
         run_inline(app, job, args, kwargs)
 
 
-def _queued(job: str, args: tuple, kwargs: dict, retry: bool) -> bool:
+def _queued(pending: str | None, job: str, args: tuple, kwargs: dict, retry: bool) -> bool:
     """Put the job on RQ. Jobs only spread work, so during a request a queue that cannot take it does not lose it:
     False sends it inline after the response, as without REDIS_URL (API.md 21). Outside a request (CLI) the error
     propagates to the command."""
     if not has_request_context():
-        queue().enqueue(job, *args, retry=RETRY if retry else None, **kwargs)
+        _put(pending, job, args, kwargs, retry)
         return True
-    redis = outage("Job queue", "jobs run inline after the response", log)
+    redis = _queue_outage()
     if not redis.due():
         return False
     try:
-        queue().enqueue(job, *args, retry=RETRY if retry else None, **kwargs)
+        _put(pending, job, args, kwargs, retry)
     except RedisError as exc:
         redis.failed(exc)
         return False
     redis.answered()
     return True
+
+
+def _put(pending: str | None, job: str, args: tuple, kwargs: dict, retry: bool) -> None:
+    """Enqueue in one round trip (RQ's writes in one pipeline); with `pending`, only when no such job is pending."""
+    connection = redis_connection()
+    if pending is not None and not connection.set(PENDING_KEY.format(pending), 1, nx=True, ex=PENDING_SECONDS):
+        return
+    with connection.pipeline() as pipeline:
+        queue().enqueue(job, *args, retry=RETRY if retry else None, pipeline=pipeline, **kwargs)
+        pipeline.execute()
+
+
+def _queue_outage() -> Outage:
+    return outage("Job queue", "jobs run inline after the response", log)
 
 
 def run_inline(app: Flask, job: str, args: tuple, kwargs: dict) -> None:
