@@ -1,10 +1,15 @@
 """Feed warm-ups coalesce: while one waits in the queue, further changes of the user enqueue nothing, and the one that
-runs sees them all (it starts after their commits). Its marker never blocks warm-ups for long."""
+runs sees them all (it starts after their commits); the next starts WARM_SPACING after the previous one at the
+earliest. Its marker never blocks warm-ups for long."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from redis import Redis
+from rq.job import Job
+from rq.registry import ScheduledJobRegistry
 
 from moviesx.services import jobs
 from moviesx.services.feed import cache as feed_cache
@@ -21,6 +26,10 @@ HOST = "http://localhost/"
 
 def pending_markers(app) -> list[bytes]:
     return Redis.from_url(app.config["REDIS_URL"]).keys(jobs.PENDING_KEY.format("*"))
+
+
+def scheduled() -> ScheduledJobRegistry:
+    return ScheduledJobRegistry(queue=queue())
 
 
 def test_changes_in_a_row_enqueue_one_warm_up_that_sees_the_last(redis_app_config, app, as_user, count_queries):
@@ -41,7 +50,7 @@ def test_changes_in_a_row_enqueue_one_warm_up_that_sees_the_last(redis_app_confi
     assert [item["id"] for item in response.get_json()] == expected  # after the last change
 
 
-def test_a_change_after_the_warm_up_started_enqueues_another(redis_app_config, app, as_user):
+def test_a_change_after_the_warm_up_started_enqueues_another_spaced_from_it(redis_app_config, app, as_user):
     user = UserFactory()
     movie(slug="first")
     assert as_user(user).post("/api/movies/first/ratings/", json={"rating": 5}).status_code == 201
@@ -49,8 +58,30 @@ def test_a_change_after_the_warm_up_started_enqueues_another(redis_app_config, a
     pending.perform()  # the warm-up starts (and finishes)
     queue().empty()
     assert pending_markers(app) == []
+
     assert as_user(user).put("/api/movies/first/ratings/", json={"rating": 3}).status_code == 200
-    assert queue().count == 1
+    assert as_user(user).put("/api/movies/first/ratings/", json={"rating": 2}).status_code == 200
+    assert queue().count == 0  # RQ's scheduler enqueues it when due
+    [job_id] = scheduled().get_job_ids()
+    job = Job.fetch(job_id, connection=queue().connection)
+    assert job.func_name == feed_cache.WARM_JOB and job.args == (user.id, HOST)
+    due = scheduled().get_scheduled_time(job)
+    assert datetime.now(UTC) - timedelta(seconds=1) <= due <= datetime.now(UTC) + timedelta(seconds=feed_cache.WARM_SPACING)
+
+
+def test_a_change_after_the_spacing_enqueues_at_once(redis_app_config, app, as_user):
+    user = UserFactory()
+    movie(slug="first")
+    assert as_user(user).post("/api/movies/first/ratings/", json={"rating": 5}).status_code == 201
+    queue().get_jobs()[0].perform()
+    queue().empty()
+    redis = Redis.from_url(app.config["REDIS_URL"])
+    [started] = redis.keys(jobs.STARTED_KEY.format("*"))
+    assert 0 < redis.ttl(started) <= feed_cache.WARM_SPACING
+    redis.delete(started)  # as when it expires
+
+    assert as_user(user).put("/api/movies/first/ratings/", json={"rating": 3}).status_code == 200
+    assert queue().count == 1 and scheduled().count == 0
 
 
 def test_warm_ups_are_pending_per_user_and_host(redis_app_config, app, as_user):
@@ -78,7 +109,7 @@ def test_a_failed_warm_up_leaves_no_marker_behind(redis_app_config, app, as_user
     monkeypatch.undo()
     queue().empty()  # the failed job is gone
     assert as_user(user).put("/api/movies/first/ratings/", json={"rating": 4}).status_code == 200
-    assert queue().count == 1
+    assert queue().count + scheduled().count == 1  # at once, or spaced from the failed one
 
 
 def test_the_marker_expires_by_itself(redis_app_config, app, as_user):
@@ -87,7 +118,7 @@ def test_the_marker_expires_by_itself(redis_app_config, app, as_user):
     movie(slug="first")
     assert as_user(user).post("/api/movies/first/ratings/", json={"rating": 5}).status_code == 201
     [marker] = pending_markers(app)
-    assert 0 < Redis.from_url(app.config["REDIS_URL"]).ttl(marker) <= jobs.PENDING_SECONDS
+    assert 0 < Redis.from_url(app.config["REDIS_URL"]).ttl(marker) <= feed_cache.WARM_SPACING + jobs.PENDING_SECONDS
 
 
 @pytest.fixture

@@ -38,6 +38,7 @@ ENTRY_KEY = "feed:entry:v2:{}"  # bump the version when Entry changes shape (ent
 MOVIE_KEY = "feed:movie:{}:{}:{}:{}"  # id, language, catalogue token, URL root -> the serialised Movie
 HIT, MISS, BYPASS = "hit", "miss", "bypass"  # FEED_CACHE results
 WARM_JOB = "moviesx.tasks.feed.warm_feed"
+WARM_SPACING = 1  # seconds between the starts of two warm-ups of one user's feed on one host
 
 
 @dataclass
@@ -117,15 +118,17 @@ def _serve(user: User) -> tuple[bytes, Provenance, str]:
 def warm_later(_sender: Flask, *, user: User, **_: Any) -> None:
     """Receiver of `rating_changed`, `ratings_changed` and `unseen_changed`: compute the user's feed in the background
     (RQ, or inline after the response), so that going back to the feed right after their change finds it ready
-    instead of computing it. A warm-up of the user on this host that has not started yet covers this change too: only
-    the last of many changes in a row needs one."""
+    instead of computing it. A warm-up of the user on this host that has not started yet covers this change too, and
+    one starts WARM_SPACING after the previous one at the earliest: a stream of changes costs one warm-up a second,
+    not one per change."""
     if current_app.config["FEED_CACHE_SECONDS"] > 0 and has_request_context():
-        jobs.enqueue_once(_warming(user.id, request.host_url), WARM_JOB, user.id, request.host_url, retry=False)
+        name = _warming(user.id, request.host_url)
+        jobs.enqueue_once(name, WARM_JOB, user.id, request.host_url, spacing=WARM_SPACING, retry=False)
 
 
 def warm(user_id: int, host_url: str) -> None:
     """Compute and cache the feed of an active, verified user as a request to `host_url` would see it."""
-    jobs.started(_warming(user_id, host_url))  # before reading anything: a change from now on warms it again
+    jobs.started(_warming(user_id, host_url), WARM_SPACING)  # before reading anything: a change from now on warms again
     if not trusted():
         return  # it could not be stored
     user = db.session.get(User, user_id)
