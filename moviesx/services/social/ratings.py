@@ -12,7 +12,7 @@ from moviesx.http.errors import error
 from moviesx.models import Movie, MovieList, MovieListItem, Rating, UnseenMark, User
 from moviesx.services.bulk import insert_rows
 from moviesx.services.social.friends import friend_ids
-from moviesx.services.transactions import commit_or
+from moviesx.services.transactions import commit_or, unique_or
 from moviesx.signals import rating_changed, ratings_changed, unseen_changed
 
 
@@ -29,7 +29,11 @@ def rate(user: User, movie: Movie, value: int) -> Rating:
     if exists_already is not None:
         raise error(400, "You have already rated this movie")
     rating = _new_rating(user, movie, value)
-    commit_or(error(400, "You have already rated this movie"))
+    with unique_or(error(400, "You have already rated this movie")):
+        db.session.flush()
+        rating_id = rating.id
+        db.session.commit()
+    rating = _committed(rating_id)
     announce_rating(user, rating)
     return rating
 
