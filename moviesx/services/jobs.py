@@ -29,9 +29,10 @@ from moviesx.services.outages import Outage, outage
 log = logging.getLogger("moviesx.tasks")
 QUEUE_NAME = "default"
 RETRY = Retry(max=3, interval=[10, 60, 300])
-# In the queue's Redis, per name given to `enqueue_once`: set while its job waits, and for `spacing` after it starts.
-PENDING_KEY = "moviesx:pending:{}"
-STARTED_KEY = "moviesx:started:{}"
+# In the queue's Redis (apart from the cache's keys), per name given to `enqueue_once`: set while its job waits,
+# and for `spacing` after it starts.
+PENDING_KEY = "jobs:pending:{}"
+STARTED_KEY = "jobs:started:{}"
 PENDING_SECONDS = 30
 
 
