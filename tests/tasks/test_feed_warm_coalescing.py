@@ -50,9 +50,11 @@ def test_changes_in_a_row_enqueue_one_warm_up_that_sees_the_last(redis_app_confi
     assert [item["id"] for item in response.get_json()] == expected  # after the last change
 
 
-def test_a_change_after_the_warm_up_started_enqueues_another_spaced_from_it(redis_app_config, app, as_user):
+def test_a_change_after_the_warm_up_started_enqueues_another_spaced_from_it(redis_app_config, app, as_user, count_queries):
     user = UserFactory()
-    movie(slug="first")
+    movie(popularity=3, slug="first")
+    movie(popularity=2, slug="second")
+    expected = ids([movie(popularity=1, slug="third")])
     assert as_user(user).post("/api/movies/first/ratings/", json={"rating": 5}).status_code == 201
     [pending] = queue().get_jobs()
     pending.perform()  # the warm-up starts (and finishes)
@@ -60,13 +62,19 @@ def test_a_change_after_the_warm_up_started_enqueues_another_spaced_from_it(redi
     assert pending_markers(app) == []
 
     assert as_user(user).put("/api/movies/first/ratings/", json={"rating": 3}).status_code == 200
-    assert as_user(user).put("/api/movies/first/ratings/", json={"rating": 2}).status_code == 200
+    assert as_user(user).post("/api/movies/second/unseen/").status_code == 200
     assert queue().count == 0  # RQ's scheduler enqueues it when due
     [job_id] = scheduled().get_job_ids()
     job = Job.fetch(job_id, connection=queue().connection)
     assert job.func_name == feed_cache.WARM_JOB and job.args == (user.id, HOST)
     due = scheduled().get_scheduled_time(job)
     assert datetime.now(UTC) - timedelta(seconds=1) <= due <= datetime.now(UTC) + timedelta(seconds=feed_cache.WARM_SPACING)
+
+    job.perform()  # as the worker runs it when due
+    with count_queries() as counter:
+        response = as_user(user).get("/api/movies/")
+    assert counter.count == 0
+    assert [item["id"] for item in response.get_json()] == expected  # it saw both changes
 
 
 def test_a_change_after_the_spacing_enqueues_at_once(redis_app_config, app, as_user):
