@@ -420,3 +420,14 @@ def test_a_rating_change_costs_five_statements_however_many_friends(redis_app_co
             response = as_user(me).put("/api/movies/the-movie/ratings/", json={"rating": value})
         assert (response.status_code, response.get_json()["rating"]) == (200, value)
         assert counter.count <= 5, counter.statements
+
+
+def test_a_new_rating_costs_six_statements(redis_app_config, as_user, me, movie, count_queries):
+    """As a change, with the check for an existing rating and the INSERT in place of the UPDATE ... RETURNING."""
+    make_friends(me, UserFactory())
+    assert as_user(me).get("/api/movies/the-movie/ratings/").status_code == 404  # the caller's facts are cached
+    db.session.expire_all()
+    with count_queries() as counter:
+        response = as_user(me).post("/api/movies/the-movie/ratings/", json={"rating": 4})
+    assert (response.status_code, response.get_json()["user"]) == (201, f"{BASE}/api/users/{me.username}/")
+    assert counter.count <= 6, counter.statements
