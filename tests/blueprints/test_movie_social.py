@@ -405,3 +405,29 @@ def test_list_query_counts_do_not_grow_with_the_page(as_user, me, movie, count_q
             assert len(body["results"]) == limit
             counts.append(counter.count)
         assert counts[0] == counts[1], (path, counts)
+
+
+def test_a_rating_change_costs_five_statements_however_many_friends(redis_app_config, as_user, me, movie, count_queries):
+    """The caller's row (its cached facts went with its last change), the movie, one UPDATE ... RETURNING, the friends
+    whose feeds it changes, and the committed rating with its user and movie for the answer (the feed warm-up goes to
+    the queue)."""
+    for _ in range(5):
+        make_friends(me, UserFactory())
+    RatingFactory(user=me, movie=movie, rating=3)
+    for value in (4, 5, 5):
+        db.session.expire_all()
+        with count_queries() as counter:
+            response = as_user(me).put("/api/movies/the-movie/ratings/", json={"rating": value})
+        assert (response.status_code, response.get_json()["rating"]) == (200, value)
+        assert counter.count <= 5, counter.statements
+
+
+def test_a_new_rating_costs_six_statements(redis_app_config, as_user, me, movie, count_queries):
+    """As a change, with the check for an existing rating and the INSERT in place of the UPDATE ... RETURNING."""
+    make_friends(me, UserFactory())
+    assert as_user(me).get("/api/movies/the-movie/ratings/").status_code == 404  # the caller's facts are cached
+    db.session.expire_all()
+    with count_queries() as counter:
+        response = as_user(me).post("/api/movies/the-movie/ratings/", json={"rating": 4})
+    assert (response.status_code, response.get_json()["user"]) == (201, f"{BASE}/api/users/{me.username}/")
+    assert counter.count <= 6, counter.statements

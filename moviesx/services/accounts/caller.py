@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
+from flask import current_app, g
 
 from moviesx.extensions import cache, db
 from moviesx.models import User
@@ -76,6 +76,7 @@ def load_user(user_id: int) -> User | None:
 
 def _from_database(user_id: int) -> CallerFacts | None:
     user = db.session.get(User, user_id)
+    g.caller_row = user  # the session holds rows weakly: kept, it is the row `load_user()` gets, without a statement
     return None if user is None else CallerFacts.of(user)
 
 

@@ -27,16 +27,18 @@ from moviesx.extensions import cache, db
 from moviesx.http.language import active_language, set_language
 from moviesx.metrics import FEED_CACHE
 from moviesx.models import User
+from moviesx.services import jobs
 from moviesx.services.accounts.tokens import issued_before
 from moviesx.services.feed import recommender
 from moviesx.services.feed.reasons import Provenance, provenance_of
 from moviesx.services.feed.recommendations import AGGREGATE_LIFETIME, FEED_SIZE, movies_in_order, rank
 from moviesx.services.feed.tokens import CATALOG_TOKEN_KEY, USER_TOKEN_KEY, cache_failed, new_token, trusted
-from moviesx.services.jobs import enqueue
 
 ENTRY_KEY = "feed:entry:v2:{}"  # bump the version when Entry changes shape (entries outlive deployments)
 MOVIE_KEY = "feed:movie:{}:{}:{}:{}"  # id, language, catalogue token, URL root -> the serialised Movie
 HIT, MISS, BYPASS = "hit", "miss", "bypass"  # FEED_CACHE results
+WARM_JOB = "moviesx.tasks.feed.warm_feed"
+WARM_SPACING = 1  # seconds between the starts of two warm-ups of one user's feed on one host
 
 
 @dataclass
@@ -114,15 +116,19 @@ def _serve(user: User) -> tuple[bytes, Provenance, str]:
 
 
 def warm_later(_sender: Flask, *, user: User, **_: Any) -> None:
-    """Receiver of `rating_changed` and `unseen_changed`: compute the user's feed in the background (RQ, or inline
-    after the response), so that going back to the feed right after their change finds it ready instead of computing
-    it."""
+    """Receiver of `rating_changed`, `ratings_changed` and `unseen_changed`: compute the user's feed in the background
+    (RQ, or inline after the response), so that going back to the feed right after their change finds it ready
+    instead of computing it. A warm-up of the user on this host that has not started yet covers this change too, and
+    one starts WARM_SPACING after the previous one at the earliest: a stream of changes costs one warm-up a second,
+    not one per change."""
     if current_app.config["FEED_CACHE_SECONDS"] > 0 and has_request_context():
-        enqueue("moviesx.tasks.feed.warm_feed", user.id, request.host_url, retry=False)
+        name = _warming(user.id, request.host_url)
+        jobs.enqueue_once(name, WARM_JOB, user.id, request.host_url, spacing=WARM_SPACING, retry=False)
 
 
 def warm(user_id: int, host_url: str) -> None:
     """Compute and cache the feed of an active, verified user as a request to `host_url` would see it."""
+    jobs.started(_warming(user_id, host_url), WARM_SPACING)  # before reading anything: a change from now on warms again
     if not trusted():
         return  # it could not be stored
     user = db.session.get(User, user_id)
@@ -131,6 +137,10 @@ def warm(user_id: int, host_url: str) -> None:
     with current_app.test_request_context(base_url=host_url):
         set_language(user.preferred_language)
         _serve(user)
+
+
+def _warming(user_id: int, host_url: str) -> str:
+    return f"feed-warm:{user_id}:{host_url}"
 
 
 def _read_once(user_id: int) -> list | None:

@@ -84,7 +84,8 @@ def invalidate(
     try:
         affected = set(users) | set(fanout)
         if fanout:
-            with db.engine.connect() as connection:  # after the commit: sees friendships committed meanwhile too
+            # After the commit, so that it sees friendships committed meanwhile too; one statement, no transaction.
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
                 affected.update(connection.scalars(select(Friendship.friend_id).where(Friendship.user_id.in_(fanout))))
         tokens = {USER_TOKEN_KEY.format(user_id): secrets.token_hex(8) for user_id in affected}
         tokens.update({owned_token_key(kind, row_id): secrets.token_hex(8) for kind, row_id in owned})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app
-from sqlalchemy import Select, delete, select, update
+from sqlalchemy import Select, case, delete, select, update
 from sqlalchemy.orm import joinedload
 
 from moviesx.clock import utcnow
@@ -12,7 +12,7 @@ from moviesx.http.errors import error
 from moviesx.models import Movie, MovieList, MovieListItem, Rating, UnseenMark, User
 from moviesx.services.bulk import insert_rows
 from moviesx.services.social.friends import friend_ids
-from moviesx.services.transactions import commit_or
+from moviesx.services.transactions import commit_or, unique_or
 from moviesx.signals import rating_changed, ratings_changed, unseen_changed
 
 
@@ -29,14 +29,30 @@ def rate(user: User, movie: Movie, value: int) -> Rating:
     if exists_already is not None:
         raise error(400, "You have already rated this movie")
     rating = _new_rating(user, movie, value)
-    commit_or(error(400, "You have already rated this movie"))
+    with unique_or(error(400, "You have already rated this movie")):
+        db.session.flush()
+        rating_id = rating.id
+        db.session.commit()
+    rating = _committed(rating_id)
     announce_rating(user, rating)
     return rating
 
 
 def change_rating(user: User, movie: Movie, value: int) -> Rating:
-    rating = _changed_rating(rating_of(user, movie), value)
+    """Change the user's rating of `movie` in one statement, as `_changed_rating` would (404 when there is none)."""
+    now = utcnow()
+    rating_id = db.session.scalar(
+        update(Rating)
+        .where(Rating.user_id == user.id, Rating.movie_id == movie.id)
+        .values(rating=value, updated_at=now, rated_at=case((Rating.rating == value, Rating.rated_at), else_=now))
+        .returning(Rating.id)
+        .execution_options(synchronize_session=False, feed_users=(user.id,))
+    )
+    if rating_id is None:
+        db.session.rollback()
+        raise error(404, "Rating not found")
     db.session.commit()
+    rating = _committed(rating_id)
     announce_rating(user, rating)
     return rating
 
@@ -52,6 +68,14 @@ def stage_rating(user: User, movie: Movie, value: int) -> Rating:
 def announce_rating(user: User, rating: Rating) -> None:
     """After the commit of a created or changed rating: its side effects (retrain counter, feed warm-up)."""
     rating_changed.send(current_app._get_current_object(), user=user, rating=rating)
+
+
+def _committed(rating_id: int) -> Rating:
+    """The rating with its user and movie in one statement, for its receivers and its answer: the commit expired them
+    (loading each on first use costs a statement each)."""
+    return db.session.scalars(
+        select(Rating).where(Rating.id == rating_id).options(joinedload(Rating.user), joinedload(Rating.movie))
+    ).one()
 
 
 def _new_rating(user: User, movie: Movie, value: int) -> Rating:
