@@ -360,14 +360,3 @@ def _padding(filters: _Filters, *, exclude: list[int], count: int) -> list[int]:
     if exclude:
         statement = statement.where(and_(Movie.id.not_in(exclude)))
     return list(db.session.scalars(statement, execution_options=LIVENESS_STATED))
-
-
-def movies_in_order(movie_ids: Sequence[int]) -> list[Movie]:
-    """Load the movies of `movie_ids` with their relations (constant query count), keeping the given order."""
-    from moviesx.schemas.catalog.items import movie_load_options
-
-    if not movie_ids:
-        return []
-    movies = db.session.scalars(select(Movie).where(Movie.id.in_(movie_ids)).options(*movie_load_options())).all()
-    by_id = {movie.id: movie for movie in movies}
-    return [by_id[movie_id] for movie_id in movie_ids if movie_id in by_id]
