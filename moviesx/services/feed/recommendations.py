@@ -205,7 +205,7 @@ def _boost_columns(user_id: int, celebrity_ids: tuple[int, ...], friend_ids: tup
             select(Rating.id).where(
                 Rating.movie_id == Movie.id,
                 Rating.rating >= FRIEND_LIKES_AT_LEAST,
-                Rating.user_id.in_(friends),
+                _among(Rating.user_id, friends),
             )
         )
     else:
@@ -216,6 +216,16 @@ def _boost_columns(user_id: int, celebrity_ids: tuple[int, ...], friend_ids: tup
         .where(movie_awards.c.movie_id == Movie.id, Award.deleted_at.is_(None))
     )
     return [celebrity.label("celebrity"), friend_like.label("friend_like"), award.label("award")]
+
+
+def _among(column, ids):
+    """`column IN (ids)` for a SELECT of a few ids. On PostgreSQL `column = ANY(ARRAY(ids))`: the planner then reads
+    the matching rows through an index on `column`, where for the IN subquery it hashed every row of the table that
+    passes the other criteria (the friends' 4-star ratings: a scan of every rating, 8 ms instead of 1 ms on
+    MovieLens)."""
+    if db.engine.dialect.name == "postgresql":
+        return column == any_(func.array(ids.scalar_subquery()))
+    return column.in_(ids)
 
 
 def _exclusion_count(filters: _Filters) -> int:
