@@ -11,6 +11,13 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count()))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 worker_class = "gthread"
+# A gthread worker accepts every connection waiting while it is idle, and keeps the keep-alive ones it accepted: a burst
+# of connections (a proxy filling its pool, a load test) landed on one worker, 32 of 32 in a bench run, which then
+# served them all on one core while the others idled. At most twice its threads per worker spreads them (8/8/8/8 with
+# 4 workers); gunicorn then keeps at most `threads` idle keep-alive connections per worker (closing the others after
+# their answer) and leaves further connections in the kernel's backlog, to the first worker with room: they wait,
+# they are not refused.
+worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", 2 * threads))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5

@@ -18,9 +18,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
+import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -268,7 +271,12 @@ def run_wrk(port: int, row: Row, seconds: int, connections: int) -> dict:
             handle.name,
             f"http://127.0.0.1:{port}",
         ]
-        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+        wrk = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+        time.sleep(min(2, seconds / 2))
+        spread = connections_per_worker(port)
+        output, _ = wrk.communicate()
+        if wrk.returncode:
+            raise subprocess.CalledProcessError(wrk.returncode, command)
     finally:
         os.unlink(handle.name)
     requests, duration, bad, socket_errors, p50, p99 = (int(value) for value in output.split("WRK ")[1].split())
@@ -278,7 +286,18 @@ def run_wrk(port: int, row: Row, seconds: int, connections: int) -> dict:
         "p99": p99 / 1000,
         "unexpected": bad,
         "socket_errors": socket_errors,
+        "spread": spread,
     }
+
+
+def connections_per_worker(port: int) -> str:
+    """How the open connections to `port` are spread over the server's processes, busiest first ("12/9/6/5"): a
+    gunicorn worker keeps the keep-alive connections it accepted, so an uneven spread caps a run at fewer cores."""
+    listing = subprocess.run(
+        ["ss", "-Htnp", "state", "established", f"( sport = :{port} )"], capture_output=True, text=True
+    ).stdout
+    counts = Counter(re.findall(r"pid=(\d+)", listing))
+    return "/".join(str(count) for count in sorted(counts.values(), reverse=True)) or "?"
 
 
 def start_bare(database_url: str, port: int, workers: int, threads: int) -> subprocess.Popen:
@@ -416,8 +435,8 @@ def main() -> None:
         f"{args.workers} gunicorn workers x {args.threads} gthread threads, {args.connections} wrk connections, "
         f"{args.seconds} s per row, PostgreSQL + Redis; load average at the end {os.getloadavg()[0]:.1f}"
     )
-    print("| endpoint | req/s | p50 | p99 | unexpected status | vs bare |")
-    print("|---|---|---|---|---|---|")
+    print("| endpoint | req/s | p50 | p99 | unexpected status | vs bare | connections per worker |")
+    print("|---|---|---|---|---|---|---|")
     for row in rows:
         print(format_row(row, rows[0]))
     if args.in_process:
@@ -427,11 +446,14 @@ def main() -> None:
 
 def format_row(row: Row, bare: Row | None) -> str:
     if row.skipped or not row.figures:
-        return f"| {row.name} | {row.skipped or 'not run'} | | | | |"
+        return f"| {row.name} | {row.skipped or 'not run'} | | | | | |"
     figures = row.figures
     ratio = f"{figures['rps'] / bare.figures['rps']:.2f}" if bare is not None and bare.figures else "-"
     errors = f"{figures['unexpected']}" + (f" (+{figures['socket_errors']} socket errors)" if figures["socket_errors"] else "")
-    return f"| {row.name} | {figures['rps']:,.0f} | {figures['p50']:.0f} ms | {figures['p99']:.0f} ms | {errors} | {ratio} |"
+    return (
+        f"| {row.name} | {figures['rps']:,.0f} | {figures['p50']:.0f} ms | {figures['p99']:.0f} ms | {errors} | {ratio} "
+        f"| {figures['spread']} |"
+    )
 
 
 if __name__ == "__main__":

@@ -301,3 +301,23 @@ def as_user(client, headers_for):
             return self.open("DELETE", path, **kw)
 
     return Authenticated
+
+
+@pytest.fixture
+def other_process(app, tmp_path):
+    """A second app on the same database and Redis (directly, so it never sees the outage): another worker process."""
+    from moviesx import create_app
+    from moviesx.extensions import db
+
+    other = create_app(
+        base_config(
+            tmp_path / "other",
+            app.config["SQLALCHEMY_DATABASE_URI"],
+            CACHE_TYPE="RedisCache",
+            CACHE_REDIS_URL=redis_url(),
+            FEED_CACHE_SECONDS=app.config["FEED_CACHE_SECONDS"],
+        )
+    )
+    yield other
+    with other.app_context():
+        db.engine.dispose()

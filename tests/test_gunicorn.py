@@ -1,9 +1,13 @@
-"""gunicorn.conf.py under a real gunicorn: forwarding headers are trusted only as TRUST_PROXY says (API.md 1.4), and
-GET /metrics sums the values of every worker process (API.md 21)."""
+"""gunicorn.conf.py under a real gunicorn: forwarding headers are trusted only as TRUST_PROXY says (API.md 1.4),
+GET /metrics sums the values of every worker process (API.md 21), and a burst of connections is spread over the
+workers."""
 
 from __future__ import annotations
 
+import http.client
 import json
+import socket
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from prometheus_client.multiprocess import MultiProcessCollector
@@ -81,3 +85,32 @@ def test_metrics_sum_the_requests_of_every_worker(tmp_path):
     assert scrape.getheader("Content-Type") == "text/plain; version=0.0.4; charset=utf-8"
     families = list(text_string_to_metric_families(scrape.body.decode()))
     assert _value(families, *HEALTHZ) == sent == sum(per_worker)
+
+
+def _healthz_per_worker(metrics_dir) -> dict[str, float]:
+    return {path.name: _value(MultiProcessCollector.merge([str(path)]), *HEALTHZ) for path in metrics_dir.glob("counter_*.db")}
+
+
+def test_a_burst_of_keep_alive_connections_is_spread_over_the_workers(tmp_path):
+    """Each worker takes at most twice its threads: 8 connections opened at once reach 2 workers of 2 threads 4 and 4,
+    where one worker used to accept them all and serve them on one core."""
+    metrics_dir = tmp_path / "metrics"
+    server = running_gunicorn(tmp_path, workers=2, GUNICORN_THREADS="2", PROMETHEUS_MULTIPROC_DIR=str(metrics_dir))
+    with server as port:
+        before = _healthz_per_worker(metrics_dir)
+        connections = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(8)]
+        try:
+            time.sleep(0.5)  # every connection is accepted (or waits in the backlog) before any request
+            for connection in connections:
+                connection.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            for connection in connections:
+                response = http.client.HTTPResponse(connection)
+                response.begin()
+                response.read()
+                assert response.status == 200
+        finally:
+            for connection in connections:
+                connection.close()
+        after = _healthz_per_worker(metrics_dir)
+    served = sorted(count for name in after if (count := after[name] - before.get(name, 0)))
+    assert served == [4, 4]

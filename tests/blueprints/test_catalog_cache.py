@@ -264,3 +264,36 @@ def test_a_body_cached_before_a_redis_outage_is_not_served_after_it(
     assert body(as_user, user, "/api/movies/heat/")["title"] == "Fire"
     assert body(as_user, user, "/api/movies/searching/?name=fire")["count"] == 1
     assert records.at(logging.WARNING)[0].startswith("Feed cache unreachable (")
+
+
+@pytest.fixture
+def shared_redis_config(redis_app_config):
+    return redis_app_config
+
+
+def test_a_body_this_process_holds_is_not_served_after_another_process_writes(
+    shared_redis_config, other_process, as_user, user, spanish, catalogue, headers_for
+):
+    """Each process keeps the entries it read beside the shared cache; a write anywhere replaces the token they are
+    stamped with, which every request reads (with the caller's facts), so none of them is served after it."""
+    assert body(as_user, user, "/api/movies/heat/")["title"] == "Heat"
+    assert body(as_user, spanish, "/api/movies/heat/")["title"] == "Heat"
+    staff = UserFactory(is_staff=True)
+    other = other_process.test_client()
+    changed = other.put("/api/catalog/movies/heat/", json={"title": "Fire"}, headers=headers_for(staff))
+    assert changed.status_code == 200
+    assert body(as_user, user, "/api/movies/heat/")["title"] == "Fire"
+    assert body(as_user, spanish, "/api/movies/heat/")["title"] == "Fire"
+    assert other.get("/api/movies/heat/", headers=headers_for(user)).get_json()["title"] == "Fire"
+
+
+def test_a_warm_body_held_by_this_process_reads_neither_row_nor_cache_entry(
+    shared_redis_config, as_user, user, catalogue, count_queries
+):
+    first = as_user(user).get("/api/movies/heat/")
+    cache.delete(representations.ENTRY_KEY.format("movie", "en", "http://localhost/", "heat"))
+    db.session.expunge_all()
+    with count_queries() as counter:
+        second = as_user(user).get("/api/movies/heat/")
+    assert second.get_data() == first.get_data() and second.headers["ETag"] == first.headers["ETag"]
+    assert not any("FROM movies" in sql for sql in counter.statements)

@@ -16,7 +16,7 @@ from moviesx.services.feed import cache as feed_cache
 from moviesx.services.feed import recommender, tokens
 from tests.factories import AwardFactory, GenreFactory, PlatformFactory, UserFactory, link_movie, make_friends
 from tests.support import outages
-from tests.support.backends import redis_url, stopped_redis_url
+from tests.support.backends import stopped_redis_url
 from tests.support.outages import counter
 from tests.support.recommender import ids, mark_unseen, movie, rate, rate_many
 
@@ -348,26 +348,6 @@ def cache_behind_proxy_config(app_config, redis_proxy):
     """Cache and jobs on Redis through a proxy the test can cut; rate limits in memory."""
     app_config.update(REDIS_URL=redis_proxy.url, CACHE_TYPE="RedisCache", CACHE_REDIS_URL=redis_proxy.url)
     return app_config
-
-
-@pytest.fixture
-def other_process(app, tmp_path):
-    """A second app on the same database and Redis (directly, so it never sees the outage): another worker process."""
-    from moviesx import create_app
-    from tests.conftest import base_config
-
-    other = create_app(
-        base_config(
-            tmp_path / "other",
-            app.config["SQLALCHEMY_DATABASE_URI"],
-            CACHE_TYPE="RedisCache",
-            CACHE_REDIS_URL=redis_url(),
-            FEED_CACHE_SECONDS=app.config["FEED_CACHE_SECONDS"],
-        )
-    )
-    yield other
-    with other.app_context():
-        db.engine.dispose()
 
 
 def test_a_feed_cached_before_a_redis_outage_is_not_served_after_it(

@@ -22,7 +22,7 @@ from flask import current_app
 
 from moviesx.extensions import cache, db
 from moviesx.models import User
-from moviesx.services.feed.tokens import CATALOG_TOKEN_KEY, USER_TOKEN_KEY, cache_failed, new_token, trusted
+from moviesx.services.feed.tokens import CATALOG_TOKEN_KEY, USER_TOKEN_KEY, cache_failed, new_token, note_read, trusted
 
 FACTS_KEY = "auth:facts:v1:{}"  # bump the version when CallerFacts changes shape
 
@@ -52,6 +52,7 @@ def facts_of(user_id: int) -> CallerFacts | None:
     user_key = USER_TOKEN_KEY.format(user_id)
     try:
         entry, user_token, catalog_token = cache.get_many(FACTS_KEY.format(user_id), user_key, CATALOG_TOKEN_KEY)
+        note_read({user_key: user_token, CATALOG_TOKEN_KEY: catalog_token})  # read before this request's database
         if _current(entry, user_token, catalog_token):
             return entry[1]
         user_token = user_token or new_token(user_key)

@@ -17,9 +17,11 @@ bounds an entry's life (the window left if a process dies between a commit and i
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from cachetools import TTLCache
 from flask import current_app, request
 from sqlalchemy import select
 
@@ -37,10 +39,15 @@ from moviesx.schemas.catalog.items import (
     movie_load_options,
     person_load_options,
 )
-from moviesx.services.feed.tokens import CATALOG_TOKEN_KEY, cache_failed, new_token, trusted
+from moviesx.services.feed.tokens import CATALOG_TOKEN_KEY, cache_failed, new_token, read_in_request, trusted
 
 ENTRY_KEY = "catalog:v1:{}:{}:{}:{}"  # kind, language, URL root, path value; bump when a body's shape changes
 Stamped = tuple[str, bytes, str]  # (catalogue token, body, tag): what the cache holds
+# Entries this process read or stored, kept beside the shared cache: the same stamped tuples under the same keys, so
+# a request that already holds the catalogue token (the authentication ladder reads it with the caller's facts) is
+# answered without another cache round trip. Bounded in count (bodies are a few KB: at most tens of MB per process)
+# and in age (CATALOG_CACHE_SECONDS, like the shared entries).
+LOCAL_ENTRIES = 4096
 
 
 def movie(slug: str) -> Representation:
@@ -115,15 +122,52 @@ def _enabled() -> bool:
     return current_app.config["CATALOG_CACHE_SECONDS"] > 0 and trusted()
 
 
+class _Local:
+    """This process's copies of catalogue entries (thread-safe: gthread workers share it)."""
+
+    def __init__(self, seconds: int) -> None:
+        self.lock = threading.Lock()
+        self.entries: TTLCache = TTLCache(maxsize=LOCAL_ENTRIES, ttl=seconds)
+
+    def get(self, keys: list[str]) -> list:
+        with self.lock:
+            return [self.entries.get(key) for key in keys]
+
+    def put(self, entries: dict[str, Stamped]) -> None:
+        with self.lock:
+            self.entries.update(entries)
+
+
+def _local() -> _Local:
+    extensions = current_app.extensions
+    return extensions.get("moviesx.catalog_local") or extensions.setdefault(
+        "moviesx.catalog_local", _Local(current_app.config["CATALOG_CACHE_SECONDS"])
+    )
+
+
 def _read(keys: list[str]) -> tuple[str | None, list]:
-    """(catalogue token, entries of `keys`) in one round trip; (None, Nones) when the cache is off or not trusted."""
-    if _enabled():
-        try:
-            token, *entries = cache.get_many(CATALOG_TOKEN_KEY, *keys)
-            return token, entries
-        except Exception as exc:  # noqa: BLE001 - computed from the database instead
-            cache_failed(exc)
-    return None, [None] * len(keys)
+    """(catalogue token, entries of `keys`); (None, Nones) when the cache is off or not trusted. When this request has
+    read the token already, the entries this process holds under it cost no round trip; the others cost one (with the
+    token, when it was not read yet)."""
+    if not _enabled():
+        return None, [None] * len(keys)
+    token = read_in_request(CATALOG_TOKEN_KEY)
+    entries = _local().get(keys) if token is not None else [None] * len(keys)
+    missing = [position for position, stamped in enumerate(entries) if not _is_current(stamped, token)]
+    if not missing:
+        return token, entries
+    try:
+        if token is None:  # then every position is missing
+            token, *fetched = cache.get_many(CATALOG_TOKEN_KEY, *keys)
+        else:
+            fetched = cache.get_many(*(keys[position] for position in missing))
+    except Exception as exc:  # noqa: BLE001 - computed from the database instead
+        cache_failed(exc)
+        return None, [None] * len(keys)
+    for position, stamped in zip(missing, fetched, strict=True):
+        entries[position] = stamped
+    _local().put({keys[position]: entries[position] for position in missing if _is_current(entries[position], token)})
+    return token, entries
 
 
 def _is_current(stamped: Stamped | None, token: str | None) -> bool:
@@ -149,3 +193,5 @@ def _store(entries: dict[str, Stamped], token: str | None) -> None:
         cache.set_many(entries, timeout=current_app.config["CATALOG_CACHE_SECONDS"])
     except Exception as exc:  # noqa: BLE001 - the answer is computed; the next request computes it again
         cache_failed(exc)
+        return
+    _local().put(entries)

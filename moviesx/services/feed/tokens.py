@@ -21,7 +21,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import select
 
 from moviesx.extensions import cache, db
@@ -32,6 +32,7 @@ log = logging.getLogger("moviesx.feed")
 
 USER_TOKEN_KEY = "feed:user:{}"
 CATALOG_TOKEN_KEY = "feed:catalog"
+_READ_IN_REQUEST = "moviesx.tokens_read"  # WSGI environ key: the tokens this request has read
 
 
 class CacheWriteFailed(RuntimeError):
@@ -41,6 +42,21 @@ class CacheWriteFailed(RuntimeError):
 def new_token(key: str) -> str | None:
     cache.add(key, secrets.token_hex(8), timeout=0)
     return cache.get(key)
+
+
+def note_read(tokens: dict[str, str | None]) -> None:
+    """Remember tokens this request read from the trusted cache (by key), before it read the database: a later step
+    of the same request may stamp with them, or check a stamp against them, instead of reading them again. A token
+    read earlier is as good as one read now for that purpose: what it proves current was current when it was read."""
+    if has_request_context():
+        request.environ.setdefault(_READ_IN_REQUEST, {}).update(
+            (key, token) for key, token in tokens.items() if token is not None
+        )
+
+
+def read_in_request(key: str) -> str | None:
+    """A token `note_read()` remembered for this request, or None."""
+    return request.environ.get(_READ_IN_REQUEST, {}).get(key) if has_request_context() else None
 
 
 def invalidate(*, users: set[int] = frozenset(), fanout: set[int] = frozenset(), catalog: bool = False) -> None:
