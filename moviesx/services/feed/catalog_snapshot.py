@@ -38,7 +38,7 @@ from moviesx.models import (
     movie_platforms,
     user_platforms,
 )
-from moviesx.services.feed.tokens import CATALOG_TOKEN_KEY, cache_failed, trusted
+from moviesx.services.feed.tokens import CATALOG_TOKEN_KEY, cache_failed, note_read, read_in_request, trusted
 
 LIVENESS_STATED = {INCLUDE_DELETED: True}  # every query states the liveness it needs
 RATED, UNSEEN, WATCHLISTED, PLATFORM, FRIEND_LIKED = range(5)  # the kinds of the user's rows
@@ -77,13 +77,16 @@ def current() -> Snapshot | None:
     """This process's snapshot under the current catalogue token (read now, before the database), or None."""
     if current_app.config["CATALOG_CACHE_SECONDS"] <= 0 or not trusted():
         return None
-    try:
-        token = cache.get(CATALOG_TOKEN_KEY)
-    except Exception as exc:  # noqa: BLE001 - the pipeline runs its SQL instead
-        cache_failed(exc)
-        return None
+    token = read_in_request(CATALOG_TOKEN_KEY)  # the authentication ladder reads it with the caller's facts
     if token is None:
-        return None
+        try:
+            token = cache.get(CATALOG_TOKEN_KEY)
+        except Exception as exc:  # noqa: BLE001 - the pipeline runs its SQL instead
+            cache_failed(exc)
+            return None
+        if token is None:
+            return None
+        note_read({CATALOG_TOKEN_KEY: token})  # read before every later query of this request
     return current_app.extensions.setdefault("moviesx.catalog_snapshot", _Holder()).of(token)
 
 
