@@ -74,7 +74,8 @@ class UserRows:
 
 
 def current() -> Snapshot | None:
-    """This process's snapshot under the current catalogue token (read now, before the database), or None."""
+    """This process's snapshot under the current catalogue token, or None (no trusted token: compute by SQL). The
+    token is the one this request read already, or is read now; either way before the snapshot's rows are read."""
     if current_app.config["CATALOG_CACHE_SECONDS"] <= 0 or not trusted():
         return None
     token = read_in_request(CATALOG_TOKEN_KEY)  # the authentication ladder reads it with the caller's facts
@@ -91,6 +92,9 @@ def current() -> Snapshot | None:
 
 
 class _Holder:
+    """The snapshot of the token seen last. Threads that find it outdated at once each read one; whichever is stored
+    last, each is right for the token it carries, and a request under another token reads it again."""
+
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.snapshot: Snapshot | None = None
