@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from flask import g
+
 from moviesx.http.auth import authenticated, current_user
 from moviesx.http.blueprint import Blueprint, permits, resolves
+from moviesx.http.conditional import Representation, json_response
 from moviesx.http.lookup import get_or_404, user_or_404
 from moviesx.http.pagination import cursor, page
 from moviesx.models import Movie, MovieList
@@ -19,7 +22,7 @@ from moviesx.schemas.lists import (
     MovieListSchema,
     SuccessSchema,
 )
-from moviesx.services.lists import privacy, writes
+from moviesx.services.lists import detail_cache, privacy, writes
 
 blp = Blueprint(
     "lists",
@@ -35,6 +38,11 @@ blp = Blueprint(
 def visible_list(username: str, slug: str) -> MovieList:
     """The owner (generic 404 `User`), then the list when the caller may see it (privacy 404)."""
     return privacy.visible_list_or_404(current_user(), user_or_404(username), slug)
+
+
+def cached_list(username: str, slug: str) -> Representation:
+    """The body of a list the caller may see (the same 404s as `visible_list`), from its cached representation."""
+    return detail_cache.list_detail(g.user_id, username, slug, lambda: visible_list(username, slug))
 
 
 def own_list(username: str, slug: str) -> MovieList:
@@ -110,15 +118,15 @@ def user_lists(owner):
 
 @blp.route("/<username:username>/<slug>/", methods=["GET"])
 @authenticated()
-@resolves(movie_list=visible_list)
+@resolves(movie_list=cached_list)
 @blp.response(200, MovieListSchema)
 @blp.alt_response(404, response="NOT_FOUND_OR_ERROR")
-def list_detail(movie_list: MovieList):
+def list_detail(movie_list: Representation):
     """Get a list
 
     Any verified user who may see it; a missing or invisible list is the privacy 404.
     """
-    return movie_list
+    return json_response(movie_list.body)
 
 
 @blp.route("/<username:username>/<slug>/", methods=["PUT"])

@@ -30,7 +30,7 @@ from moviesx.models.catalog import (
     person_awards,
 )
 from moviesx.models.diary import Watch, WatchlistEntry
-from moviesx.models.feed import FeedReach, FeedScope, feed_scope_of
+from moviesx.models.feed import FeedReach, FeedScope, OwnedToken, cache_tokens_of, feed_scope_of
 from moviesx.models.lists import MAX_MOVIES_PER_LIST, PRIVACY_CODES, MovieList, MovieListItem
 from moviesx.models.social import (
     EMOJIS,
@@ -82,6 +82,8 @@ __all__ = [
     "Watch",
     "WatchlistEntry",
     "feed_scope_of",
+    "cache_tokens_of",
+    "OwnedToken",
     "movie_actors",
     "movie_awards",
     "movie_directors",

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from moviesx.extensions import db
 from moviesx.models.base import TimestampMixin
-from moviesx.models.feed import FEED_SCOPE, FeedScope
+from moviesx.models.feed import CACHE_TOKENS, FEED_SCOPE, PROFILE, FeedScope, OwnedToken
 
 LANGUAGES = ("en", "es", "fr", "de")
 PASSWORD_MAX = 128  # checked before every other password rule and before any hashing (API.md 23)
@@ -32,7 +32,7 @@ user_platforms = Table(
     db.metadata,
     Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     Column("platform_id", ForeignKey("platforms.id", ondelete="CASCADE"), primary_key=True, index=True),
-    info={FEED_SCOPE: FeedScope.owner("user_id")},
+    info={FEED_SCOPE: FeedScope.owner("user_id"), CACHE_TOKENS: (OwnedToken(PROFILE, "user_id"),)},
 )
 
 user_following_persons = Table(
@@ -40,7 +40,7 @@ user_following_persons = Table(
     db.metadata,
     Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     Column("person_id", ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True, index=True),
-    info={FEED_SCOPE: FeedScope.none()},
+    info={FEED_SCOPE: FeedScope.none(), CACHE_TOKENS: (OwnedToken(PROFILE, "user_id"),)},
 )
 
 
@@ -50,6 +50,7 @@ class User(TimestampMixin, db.Model):
     # otherwise hand the highest id out again. (PostgreSQL's sequence never goes back.)
     __table_args__ = {"sqlite_autoincrement": True}
     feed_scope = FeedScope.owner("id", friends_when_changed=("is_active",))
+    cache_tokens = (OwnedToken(PROFILE, "id"),)  # its platforms and followed persons too (relationship changes)
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(150), nullable=False, index=True)
     email: Mapped[str] = mapped_column(String(254), nullable=False)

@@ -3,6 +3,8 @@
 Every mapped class carries a `feed_scope` class attribute and every association table a `FEED_SCOPE` entry in its
 `info`, so that a new table cannot skip feed invalidation unnoticed (tests/models/test_feed_scopes.py checks every
 table of the metadata); `moviesx.services.feed.invalidation` reads these declarations when a transaction writes.
+A table whose rows other cached bodies show also declares the per-row tokens its writes replace (`cache_tokens`, or
+a `CACHE_TOKENS` entry in an association table's `info`), read by the same listeners.
 """
 
 from __future__ import annotations
@@ -65,3 +67,36 @@ def feed_scope_of(table: FromClause) -> FeedScope | None:
         if mapper.local_table is table:
             return getattr(mapper.class_, "feed_scope", None)
     return None
+
+
+# --- Cached bodies of one row's data ----------------------------------------------------------------------------------
+
+CACHE_TOKENS = "cache_tokens"  # the key of an association table's token declaration in `Table.info`
+PROFILE = "profile"  # a user's own profile and the owner facts of their lists: the user's row, platforms, followed persons
+LIST = "list"  # a movie list's detail: the list's row and its items
+TOKEN_KINDS = (PROFILE, LIST)
+
+
+@dataclass(frozen=True)
+class OwnedToken:
+    """A write to the table replaces the `kind` token of the row that its `column` names (a write whose row is unknown,
+    a bulk statement that does not name it, replaces the catalogue token). Bodies cached under such a token
+    (`services.accounts.profile_cache`, `services.lists.detail_cache`) are current while it is."""
+
+    kind: str
+    column: str
+
+    def __post_init__(self) -> None:
+        if self.kind not in TOKEN_KINDS:
+            raise ValueError(f"unknown cache token kind {self.kind!r}")
+
+
+def cache_tokens_of(table: FromClause) -> tuple[OwnedToken, ...]:
+    """The tokens a write to `table` replaces: an association table's own declaration, or its mapped class's."""
+    table = db.metadata.tables.get(getattr(table, "fullname", None), table)
+    if CACHE_TOKENS in getattr(table, "info", {}):
+        return table.info[CACHE_TOKENS]
+    for mapper in db.Model.registry.mappers:
+        if mapper.local_table is table:
+            return getattr(mapper.class_, "cache_tokens", ())
+    return ()

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from moviesx.clock import utcnow
 from moviesx.extensions import db
 from moviesx.models.base import TimestampMixin
-from moviesx.models.feed import FeedScope
+from moviesx.models.feed import LIST, FeedScope, OwnedToken
 from moviesx.slugify import slugify
 
 PRIVACY_CODES = ("P", "F", "R")
@@ -26,6 +26,7 @@ def list_slug(name: str) -> str:
 class MovieList(TimestampMixin, db.Model):
     __tablename__ = "movie_lists"
     feed_scope = FeedScope.none()
+    cache_tokens = (OwnedToken(LIST, "id"),)
     __table_args__ = (
         UniqueConstraint("user_id", "slug"),
         # Friends' activity (API.md 16): the newest lists overall (covering), and per owner.
@@ -49,6 +50,7 @@ class MovieList(TimestampMixin, db.Model):
 class MovieListItem(db.Model):
     __tablename__ = "movie_list_items"
     feed_scope = FeedScope.none()
+    cache_tokens = (OwnedToken(LIST, "movie_list_id"),)
     __table_args__ = (Index("ix_movie_list_items_list_position", "movie_list_id", "position"),)
 
     movie_list_id: Mapped[int] = mapped_column(ForeignKey("movie_lists.id", ondelete="CASCADE"), primary_key=True)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from flask import g
+
 from moviesx.http.auth import ANY, VERIFIED, authenticated, current_user
 from moviesx.http.blueprint import Blueprint
+from moviesx.http.conditional import json_response
 from moviesx.schemas.accounts.profile import (
     PreferredLanguageInputSchema,
     PreferredLanguageSchema,
@@ -11,7 +14,7 @@ from moviesx.schemas.accounts.profile import (
     SelfUserSchema,
 )
 from moviesx.schemas.accounts.registration import PASSWORD_RULES_BAD_REQUEST, AccountStatusSchema, CheckedBody
-from moviesx.services.accounts import lifecycle
+from moviesx.services.accounts import lifecycle, profile_cache
 
 blp = Blueprint(
     "profile",
@@ -34,7 +37,7 @@ def get_profile():
     The caller's own account (SelfUser): email, names, picture, streaming platforms, followed persons, whether it
     is verified, boarded and staff, and its language. Any signed-in user, verified or not.
     """
-    return current_user()
+    return json_response(profile_cache.own_profile(g.user_id).body)
 
 
 @blp.route("/", methods=["PUT"])

@@ -39,10 +39,11 @@ from moviesx.models import (
     user_following_persons,
     user_platforms,
 )
+from moviesx.models.feed import LIST, PROFILE
 from moviesx.services import media
 from moviesx.services.accounts import mail
 from moviesx.services.accounts.passwords import verify_password
-from moviesx.services.feed.invalidation import FEED_USERS_OPTION
+from moviesx.services.feed.invalidation import FEED_USERS_OPTION, TOKEN_ROWS_OPTION
 
 FRESH_LOGIN = timedelta(minutes=10)  # an account without a password confirms with a token this recent (a new login)
 
@@ -83,8 +84,10 @@ def erase(user_id: int) -> bool:
     deleted user (tests/blueprints/test_account_deletion.py checks every such table). False when the user's row
     was already gone."""
     friends = tuple(db.session.scalars(select(Friendship.friend_id).where(Friendship.user_id == user_id)))
+    lists = tuple(db.session.scalars(select(MovieList.id).where(MovieList.user_id == user_id)))
+    rows = {PROFILE: (user_id,), LIST: lists}  # the cached bodies of the user's profile and lists
     for statement in _erasure(user_id):
-        db.session.execute(statement.execution_options(**{FEED_USERS_OPTION: (user_id,)}))
+        db.session.execute(statement.execution_options(**{FEED_USERS_OPTION: (user_id,), TOKEN_ROWS_OPTION: rows}))
     # Friendships and the user row change the friends' feeds too (their boosts and their friends' lists).
     either_side = or_(Friendship.user_id == user_id, Friendship.friend_id == user_id)
     reach = {FEED_USERS_OPTION: (user_id, *friends)}

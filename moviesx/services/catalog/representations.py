@@ -42,7 +42,7 @@ from moviesx.schemas.catalog.items import (
 from moviesx.services.feed.tokens import CATALOG_TOKEN_KEY, cache_failed, new_token, read_in_request, trusted
 
 ENTRY_KEY = "catalog:v1:{}:{}:{}:{}"  # kind, language, URL root, path value; bump when a body's shape changes
-Stamped = tuple[str, bytes, str]  # (catalogue token, body, tag): what the cache holds
+Stamped = tuple[Any, bytes, str]  # (catalogue token, or a tuple of tokens (`cached`), body, tag): what the cache holds
 # Entries this process read or stored, kept beside the shared cache: the same stamped tuples under the same keys, so
 # a request that already holds the catalogue token (the authentication ladder reads it with the caller's facts) is
 # answered without another cache round trip. Bounded in count (bodies are a few KB: at most tens of MB per process)
@@ -114,6 +114,20 @@ def _current(kind: str, value: str, body: Callable[[], Any]) -> Representation:
     return representation
 
 
+def cached(key: str, token_keys: Sequence[str], body: Callable[[], Any]) -> Representation:
+    """The body cached under `key` while its stamp is the current value of every token of `token_keys` (read in one
+    round trip with it), else `body()` stored under them: for bodies that other tokens guard besides the catalogue's
+    (`feed.tokens.owned_token_key`), which the caller lists with CATALOG_TOKEN_KEY. Shared cache only."""
+    stamp, (stamped,) = _read_stamped([key], token_keys)
+    if _is_current(stamped, stamp):
+        return Representation(stamped[1], stamped[2])
+    stamp = _token_for_storing(stamp, token_keys)
+    computed = body()
+    representation = Representation.of(computed if isinstance(computed, bytes) else json_bytes(computed))
+    _store({key: (stamp, representation.body, representation.etag)}, stamp, local=False)
+    return representation
+
+
 def _key(kind: str, value: Any) -> str:
     return ENTRY_KEY.format(kind, active_language(), request.host_url, value)
 
@@ -170,23 +184,40 @@ def _read(keys: list[str]) -> tuple[str | None, list]:
     return token, entries
 
 
-def _is_current(stamped: Stamped | None, token: str | None) -> bool:
+def _read_stamped(keys: list[str], token_keys: Sequence[str]) -> tuple[Any, list]:
+    """(stamp of `token_keys`, entries of `keys`) in one round trip to the shared cache; (None, Nones) when the cache
+    is off or not trusted. The stamp is the tuple of the tokens, None when one is missing."""
+    if _enabled():
+        try:
+            values = cache.get_many(*token_keys, *keys)
+            tokens = values[: len(token_keys)]
+            return (None if None in tokens else tuple(tokens)), values[len(token_keys) :]
+        except Exception as exc:  # noqa: BLE001 - computed from the database instead
+            cache_failed(exc)
+    return None, [None] * len(keys)
+
+
+def _is_current(stamped: Stamped | None, token: Any) -> bool:
     return token is not None and isinstance(stamped, tuple) and len(stamped) == 3 and stamped[0] == token
 
 
-def _token_for_storing(token: str | None) -> str | None:
-    """The token to stamp what is about to be read from the database with: the one just read, or a new one when the
-    cache holds none yet (never trained, evicted, cleared); None when nothing may be stored."""
+def _token_for_storing(token: Any, token_keys: Sequence[str] | None = None) -> Any:
+    """The stamp for what is about to be read from the database: the one just read, or new tokens where the cache
+    holds none yet (never trained, evicted, cleared): the catalogue token, or the tuple of `token_keys`' tokens;
+    None when nothing may be stored."""
     if token is not None or not _enabled():
         return token
     try:
-        return new_token(CATALOG_TOKEN_KEY)
+        if token_keys is None:
+            return new_token(CATALOG_TOKEN_KEY)
+        tokens = tuple(new_token(key) for key in token_keys)
+        return None if None in tokens else tokens
     except Exception as exc:  # noqa: BLE001
         cache_failed(exc)
         return None
 
 
-def _store(entries: dict[str, Stamped], token: str | None) -> None:
+def _store(entries: dict[str, Stamped], token: Any, *, local: bool = True) -> None:
     if token is None or not entries:
         return
     try:
@@ -194,4 +225,17 @@ def _store(entries: dict[str, Stamped], token: str | None) -> None:
     except Exception as exc:  # noqa: BLE001 - the answer is computed; the next request computes it again
         cache_failed(exc)
         return
-    _local().put(entries)
+    if local:
+        _local().put(entries)
+
+
+# The mechanism for another domain's entries whose tokens the entry itself names (services.lists.detail_cache).
+entry_key = _key  # kind and path value, under the active language and the URL root
+read_stamped = _read_stamped
+is_current = _is_current
+stamp_for_storing = _token_for_storing
+
+
+def store(entries: dict[str, Any], stamp: Any) -> None:
+    """Store entries stamped with several tokens in the shared cache (this process keeps catalogue entries only)."""
+    _store(entries, stamp, local=False)

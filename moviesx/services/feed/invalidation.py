@@ -3,23 +3,27 @@
 Each table declares which feeds its writes change (`moviesx.models.feed`): a change to a user's row, ratings, unseen
 marks and platforms, and to both sides of a friendship replaces those users' feed tokens; a rating or (de)activation
 also reaches their friends, whose boosts it changes. A catalogue write, or a per-user write whose users are unknown
-(a bulk statement without `feed_users`, a COPY), replaces the catalogue token. `install_listeners` is called by the
-app factory.
+(a bulk statement without `feed_users`, a COPY), replaces the catalogue token. A table that declares cache tokens
+(`models.feed.OwnedToken`: a user's profile, a list) has the tokens of the rows its writes touch replaced too; a bulk
+statement names those rows with `token_rows` ({kind: ids}) or, for a token keyed by an owner column of its feed
+scope, with `feed_users`, else it replaces the catalogue token. `install_listeners` is called by the app factory.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import chain
 
 from flask import has_app_context
 from sqlalchemy import FromClause, event, inspect
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.orm import InstanceState, ORMExecuteState, Session
 
-from moviesx.models.feed import FeedReach, FeedScope, feed_scope_of
+from moviesx.models.feed import FeedReach, FeedScope, OwnedToken, cache_tokens_of, feed_scope_of
 from moviesx.services.feed.tokens import invalidate
 
 FEED_USERS_OPTION = "feed_users"  # execution option naming the users a bulk statement touches
+TOKEN_ROWS_OPTION = "token_rows"  # execution option naming, per cache token kind, the rows a bulk statement touches
 _PENDING = "moviesx.feed_changes"
 
 
@@ -29,6 +33,7 @@ class _Changes:
 
     users: set[int] = field(default_factory=set)
     fanout: set[int] = field(default_factory=set)
+    owned: set[tuple[str, int]] = field(default_factory=set)
     catalog: bool = False
 
     def touch(self, scope: FeedScope, user_ids: tuple | None) -> None:
@@ -40,6 +45,16 @@ class _Changes:
         self.users.update(user_ids)
         if scope.reach is FeedReach.FRIENDS_OF_OWNER:
             self.fanout.update(user_ids)
+
+    def replace_tokens(self, tokens: tuple[OwnedToken, ...], rows_of: Callable[[OwnedToken], Iterable | None]) -> None:
+        """The `tokens` of the rows `rows_of(token)` names; unknown rows (None among them, or None): every body."""
+        for token in tokens:
+            rows = rows_of(token)
+            rows = None if rows is None else tuple(rows)
+            if rows is None or None in rows:
+                self.catalog = True
+                return
+            self.owned.update((token.kind, row_id) for row_id in rows)
 
 
 def install_listeners() -> None:
@@ -57,24 +72,50 @@ def note_bulk_write(session: Session, table: FromClause | None = None, user_ids:
         _pending(session).catalog = True
         return
     _pending(session).touch(scope, user_ids)
+    _pending(session).replace_tokens(cache_tokens_of(table), _bulk_rows(scope, user_ids, {}))
 
 
 def _pending(session: Session) -> _Changes:
     return session.info.setdefault(_PENDING, _Changes())
 
 
+def _bulk_rows(scope: FeedScope, user_ids: tuple | None, token_rows: dict) -> Callable[[OwnedToken], Iterable | None]:
+    """The rows a bulk statement names for a token: `token_rows[kind]`, else `feed_users` when the token is keyed by
+    an owner column of the feed scope; None (unknown) otherwise."""
+
+    def rows_of(token: OwnedToken) -> Iterable | None:
+        if token.kind in token_rows:
+            return token_rows[token.kind]
+        return user_ids if token.column in scope.owners else None
+
+    return rows_of
+
+
 def _record_flushed_changes(session: Session, _context) -> None:
     for instance in chain(session.new, session.dirty, session.deleted):
         scope: FeedScope = type(instance).feed_scope  # every mapped class declares one (tests/models/test_feed_scopes.py)
-        if scope.reach is FeedReach.NONE:
+        tokens: tuple[OwnedToken, ...] = getattr(type(instance), "cache_tokens", ())
+        if scope.reach is FeedReach.NONE and not tokens:
             continue
         if instance in session.dirty and not session.is_modified(instance):
             continue
         state = inspect(instance)
+        _pending(session).replace_tokens(tokens, lambda token: (_column_value(state, token.column),))  # noqa: B023 - called now
+        if scope.reach is FeedReach.NONE:
+            continue
         user_ids = tuple(state.dict.get(column) for column in scope.owners)
         _pending(session).touch(scope, None if None in user_ids else user_ids)  # (unknown users: every feed)
         if any(state.attrs[column].history.has_changes() for column in scope.friends_when_changed):
             _pending(session).fanout.update(user_ids)  # such as (de)activation, which changes the friends' boosts
+
+
+def _column_value(state: InstanceState, column: str):
+    """The instance's value of `column`; a primary-key column also from its identity (expired after a commit)."""
+    value = state.dict.get(column)
+    if value is None and state.identity is not None:
+        keys = [key.key for key in state.mapper.primary_key]
+        value = state.identity[keys.index(column)] if column in keys else None
+    return value
 
 
 def _record_bulk_statements(state: ORMExecuteState) -> None:
@@ -87,13 +128,17 @@ def _record_bulk_statements(state: ORMExecuteState) -> None:
     if scope is None:
         raise LookupError(f"table {table.name!r} declares no feed scope (moviesx.models.feed)")
     user_ids = state.execution_options.get(FEED_USERS_OPTION)
-    _pending(state.session).touch(scope, None if user_ids is None else tuple(user_ids))
+    user_ids = None if user_ids is None else tuple(user_ids)
+    _pending(state.session).touch(scope, user_ids)
+    tokens = getattr(mapper.class_, "cache_tokens", ()) if mapper is not None else cache_tokens_of(table)
+    token_rows = state.execution_options.get(TOKEN_ROWS_OPTION, {})
+    _pending(state.session).replace_tokens(tokens, _bulk_rows(scope, user_ids, token_rows))
 
 
 def _invalidate_after_commit(session: Session) -> None:
     changes = session.info.pop(_PENDING, None)
     if changes and has_app_context():
-        invalidate(users=changes.users, fanout=changes.fanout, catalog=changes.catalog)
+        invalidate(users=changes.users, fanout=changes.fanout, owned=changes.owned, catalog=changes.catalog)
 
 
 def _forget_rolled_back_changes(session: Session) -> None:

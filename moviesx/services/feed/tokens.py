@@ -33,6 +33,11 @@ log = logging.getLogger("moviesx.feed")
 USER_TOKEN_KEY = "feed:user:{}"
 CATALOG_TOKEN_KEY = "feed:catalog"
 _READ_IN_REQUEST = "moviesx.tokens_read"  # WSGI environ key: the tokens this request has read
+OWNED_TOKEN_KEY = "feed:{}:{}"  # a row's token of a kind of `models.feed.OwnedToken` (profile, list), by row id
+
+
+def owned_token_key(kind: str, row_id: int) -> str:
+    return OWNED_TOKEN_KEY.format(kind, row_id)
 
 
 class CacheWriteFailed(RuntimeError):
@@ -59,8 +64,15 @@ def read_in_request(key: str) -> str | None:
     return request.environ.get(_READ_IN_REQUEST, {}).get(key) if has_request_context() else None
 
 
-def invalidate(*, users: set[int] = frozenset(), fanout: set[int] = frozenset(), catalog: bool = False) -> None:
-    """Give new tokens to `users`, to `fanout` and their friends, or (catalog) to every feed. Call after a commit.
+def invalidate(
+    *,
+    users: set[int] = frozenset(),
+    fanout: set[int] = frozenset(),
+    owned: set[tuple[str, int]] = frozenset(),
+    catalog: bool = False,
+) -> None:
+    """Give new tokens to `users`, to `fanout` and their friends, to the `owned` (kind, row id) tokens, or (catalog)
+    to every feed and cached body. Call after a commit.
 
     Tokens are replaced, not deleted: a delete cannot tell a failure from a reader that recreated the token at once.
     """
@@ -75,6 +87,7 @@ def invalidate(*, users: set[int] = frozenset(), fanout: set[int] = frozenset(),
             with db.engine.connect() as connection:  # after the commit: sees friendships committed meanwhile too
                 affected.update(connection.scalars(select(Friendship.friend_id).where(Friendship.user_id.in_(fanout))))
         tokens = {USER_TOKEN_KEY.format(user_id): secrets.token_hex(8) for user_id in affected}
+        tokens.update({owned_token_key(kind, row_id): secrets.token_hex(8) for kind, row_id in owned})
         if tokens and len(cache.set_many(tokens, timeout=0)) != len(tokens):
             raise CacheWriteFailed("not every feed token could be replaced")
     except Exception as exc:  # noqa: BLE001 - the write has committed; the next flush invalidates what this missed
