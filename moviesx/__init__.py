@@ -13,6 +13,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     overrides = dict(config or {})
     app = Flask(__name__, instance_path=overrides.pop("INSTANCE_PATH", None), static_folder=None)
     load_config(app, overrides)
+    limit_blas_threads()
     configure_logging(app)
     configure_http(app)
     register_extensions(app)
@@ -30,6 +31,23 @@ def load_config(app: Flask, overrides: Mapping[str, Any]) -> None:
 
     app.config.update(Config(app.instance_path).as_dict())
     app.config.update(overrides)
+
+
+def limit_blas_threads() -> None:
+    """One BLAS thread in every process that builds the app (gunicorn's master before it forks its workers, which
+    inherit the setting; the RQ worker; the CLI).
+
+    The request path's linear algebra is small (the fold-in's solve of a 64 x 64 system by default, one matrix-vector product
+    over the item factors), so BLAS threads cost more to wake than they save, and they compete with the server's
+    request threads for the cores: per computed feed they took more CPU time than wall time. The limit is process-wide
+    state of the BLAS library, so it is set here once rather than per request (threadpoolctl's context manager, as
+    training uses it, would restore the previous limit under concurrent requests). It must run after numpy has loaded
+    its BLAS: threadpoolctl limits the libraries loaded at the time.
+    """
+    import numpy  # noqa: F401 - loads the BLAS library the limit applies to
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
 
 
 def configure_logging(app: Flask) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -10,7 +13,9 @@ from moviesx.models import Rating, User, WatchlistEntry
 from moviesx.services.feed import recommender
 from moviesx.services.feed.foldin import folded_user
 from moviesx.services.feed.recommendations import MODEL, POPULAR, rank
+from tests.conftest import base_config
 from tests.factories import UserFactory
+from tests.support.processes import ROOT, project_env
 from tests.support.recommender import hand_built_model, implicit_als, movie, rate, rate_many, user_items
 
 RNG_SEED = 7
@@ -126,3 +131,16 @@ def test_training_counts_watchlist_entries_as_positives_but_not_as_ratings(films
     result = recommender.retrain()
     assert result.message() == "Model trained: 3 users, 3 movies, 4 ratings"
     assert recommender.stored_payload()["item_ids"].tolist() == [films[0].id, films[1].id, films[2].id]
+
+
+def test_a_process_that_builds_the_app_runs_blas_on_one_thread(tmp_path):
+    """Set once per process by create_app (gunicorn's workers inherit it from the master): the request path's small
+    solves and products must not wake a pool of BLAS threads in every request thread."""
+    script = (
+        "from moviesx import create_app; from threadpoolctl import threadpool_info; "
+        f"create_app({base_config(tmp_path, 'sqlite://')!r}); "
+        "print(sorted({lib['num_threads'] for lib in threadpool_info() if lib['user_api'] == 'blas'}))"
+    )
+    command = [sys.executable, "-c", script]
+    result = subprocess.run(command, cwd=ROOT, env=project_env(), capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "[1]", result.stderr

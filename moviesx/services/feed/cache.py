@@ -24,18 +24,18 @@ from flask import Flask, current_app, g, has_request_context, request
 
 from moviesx.clock import today, utcnow
 from moviesx.extensions import cache, db
-from moviesx.http.language import active_language, set_language
+from moviesx.http.language import set_language
 from moviesx.metrics import FEED_CACHE
 from moviesx.models import User
 from moviesx.services import jobs
 from moviesx.services.accounts.tokens import issued_before
+from moviesx.services.catalog.representations import movie_bodies
 from moviesx.services.feed import recommender
 from moviesx.services.feed.reasons import Provenance, provenance_of
-from moviesx.services.feed.recommendations import AGGREGATE_LIFETIME, FEED_SIZE, movies_in_order, rank
+from moviesx.services.feed.recommendations import AGGREGATE_LIFETIME, FEED_SIZE, rank
 from moviesx.services.feed.tokens import CATALOG_TOKEN_KEY, USER_TOKEN_KEY, cache_failed, new_token, trusted
 
 ENTRY_KEY = "feed:entry:v2:{}"  # bump the version when Entry changes shape (entries outlive deployments)
-MOVIE_KEY = "feed:movie:{}:{}:{}:{}"  # id, language, catalogue token, URL root -> the serialised Movie
 HIT, MISS, BYPASS = "hit", "miss", "bypass"  # FEED_CACHE results
 WARM_JOB = "moviesx.tasks.feed.warm_feed"
 WARM_SPACING = 1  # seconds between the starts of two warm-ups of one user's feed on one host
@@ -103,7 +103,7 @@ def _serve(user: User) -> tuple[bytes, Provenance, str]:
         # A new transaction, so that the feed sees every commit whose invalidation came before the tokens were read:
         # SQLite keeps one snapshot per transaction (PostgreSQL, read committed, takes one per statement).
         db.session.rollback()
-    body, aggregate_computed_at, provenance = _compute(user, catalog_token)
+    body, aggregate_computed_at, provenance = _compute(user)
     if not (user_token and catalog_token):
         return body, provenance, BYPASS
     try:
@@ -185,35 +185,9 @@ def _computed(user: User) -> tuple[bytes, Provenance]:
     return body, provenance
 
 
-def _compute(user: User, catalog_token: str | None = None) -> tuple[bytes, datetime | None, Provenance]:
+def _compute(user: User) -> tuple[bytes, datetime | None, Provenance]:
     ranking = rank(user, limit=FEED_SIZE, watchlist_excluded=True)
-    movies = _serialised_movies(ranking.movie_ids, catalog_token)
-    return current_app.json.response(movies).get_data(), ranking.aggregate_computed_at, provenance_of(ranking)
-
-
-def _serialised_movies(movie_ids: list[int], catalog_token: str | None) -> list[dict]:
-    """The Movie objects of `movie_ids`, in order; each is cached under the catalogue token, language and host."""
-    from moviesx.schemas.catalog.items import MovieSchema
-
-    keys = {movie_id: MOVIE_KEY.format(movie_id, active_language(), catalog_token, request.host_url) for movie_id in movie_ids}
-    found = {}
-    if catalog_token is not None:
-        try:
-            found = {
-                movie_id: dumped for movie_id, dumped in zip(movie_ids, cache.get_many(*keys.values()), strict=True) if dumped
-            }
-        except Exception as exc:  # noqa: BLE001 - serialise them from the database instead
-            cache_failed(exc)
-            catalog_token = None
-    missing = [movie_id for movie_id in movie_ids if movie_id not in found]
-    if missing:
-        fresh = {movie["id"]: movie for movie in MovieSchema(many=True).dump(movies_in_order(missing))}
-        found.update(fresh)
-        if catalog_token is not None and fresh:
-            try:
-                cache.set_many(
-                    {keys[movie_id]: movie for movie_id, movie in fresh.items()}, timeout=current_app.config["FEED_CACHE_SECONDS"]
-                )
-            except Exception as exc:  # noqa: BLE001
-                cache_failed(exc)
-    return [found[movie_id] for movie_id in movie_ids if movie_id in found]
+    # The movies' bodies are the catalogue's (cached under the catalogue token, language and host; serialised from the
+    # database when the catalogue cache is off or cannot be reached), written as `current_app.json.response` would.
+    body = b"[" + b",".join(movie_bodies(ranking.movie_ids)) + b"]\n"
+    return body, ranking.aggregate_computed_at, provenance_of(ranking)

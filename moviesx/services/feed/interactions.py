@@ -4,6 +4,8 @@ one user's. Only active users and live movies count."""
 
 from __future__ import annotations
 
+from itertools import chain
+
 import numpy as np
 from sqlalchemy import SmallInteger, exists, literal, select, union_all
 
@@ -48,7 +50,8 @@ def user_positives(user_id: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         .with_only_columns(WatchlistEntry.movie_id, literal(0, SmallInteger))
     )
     rows = db.session.execute(union_all(ratings, listed)).all()
-    data = np.asarray(rows, dtype=np.int64).reshape(-1, 2)
+    # The values, not the rows: numpy would probe each Row for array attributes (a KeyError inside SQLAlchemy each).
+    data = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=2 * len(rows)).reshape(-1, 2)
     data = data[np.argsort(data[:, 0], kind="stable")]
     rated = data[:, 1] > 0
     return data[:, 0], np.where(rated, data[:, 1], WATCHLIST_STARS), rated

@@ -1,0 +1,193 @@
+"""The catalogue as the recommendation pipeline reads it, held once per process while the catalogue token stands.
+
+The model path of the pipeline (`recommendations`) filters and scores up to 1,000 candidates: live, released, on an
+allowed platform, in G, not excluded by the user, boosted by a live award or a friend's like. The catalogue part of
+that (live movies, their release dates, their live platforms, genres and awards) is the same for every user, so this
+process keeps it as arrays, stamped with the catalogue token it was read under. The token is read before the
+database, like the stamps of the feed cache (`feed.cache`): every catalogue write replaces it after its commit, so a
+snapshot read before that commit carries a token that is no longer current and is read again. With the snapshot a
+ranking needs one query of the user's own rows; numpy does the filtering and the boosts.
+
+Without a trusted catalogue token (cache off, unreachable, lost, or holding none) there is no snapshot: the
+pipeline runs its SQL instead.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import date
+from itertools import chain
+
+import numpy as np
+from flask import current_app
+from sqlalchemy import literal, select, union_all
+
+from moviesx.extensions import cache, db
+from moviesx.models import (
+    INCLUDE_DELETED,
+    Award,
+    Genre,
+    Movie,
+    Platform,
+    Rating,
+    UnseenMark,
+    WatchlistEntry,
+    movie_awards,
+    movie_genres,
+    movie_platforms,
+    user_platforms,
+)
+from moviesx.services.feed.tokens import CATALOG_TOKEN_KEY, cache_failed, note_read, read_in_request, trusted
+
+LIVENESS_STATED = {INCLUDE_DELETED: True}  # every query states the liveness it needs
+RATED, UNSEEN, WATCHLISTED, PLATFORM, FRIEND_LIKED = range(5)  # the kinds of the user's rows
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    token: str
+    movie_ids: np.ndarray  # live movies, ascending
+    released: np.ndarray  # their release dates as ordinals
+    platform_movies: np.ndarray  # (platform id, movie id) of live platforms, one row each
+    genre_movies: np.ndarray  # (genre id, movie id) of live genres
+    awarded: np.ndarray  # ids of movies with a live award, ascending
+
+    def live(self, movie_ids: np.ndarray) -> np.ndarray:
+        positions = np.searchsorted(self.movie_ids, movie_ids)
+        found = positions < len(self.movie_ids)
+        found[found] = self.movie_ids[positions[found]] == movie_ids[found]
+        return found
+
+    def released_by(self, movie_ids: np.ndarray, day: date) -> np.ndarray:
+        """Of live `movie_ids`: released on or before `day`."""
+        return self.released[np.searchsorted(self.movie_ids, movie_ids)] <= day.toordinal()
+
+
+@dataclass(frozen=True)
+class UserRows:
+    """The user's own rows the pipeline filters and boosts with, each an array of ids."""
+
+    excluded: np.ndarray  # movies rated, marked unseen or (feed) watchlisted
+    platforms: np.ndarray  # the user's live platforms
+    friend_liked: np.ndarray  # movies the boosting friends rated 4 or more
+
+
+def current() -> Snapshot | None:
+    """This process's snapshot under the current catalogue token, or None (no trusted token: compute by SQL). The
+    token is the one this request read already, or is read now; either way before the snapshot's rows are read."""
+    if current_app.config["CATALOG_CACHE_SECONDS"] <= 0 or not trusted():
+        return None
+    token = read_in_request(CATALOG_TOKEN_KEY)  # the authentication ladder reads it with the caller's facts
+    if token is None:
+        try:
+            token = cache.get(CATALOG_TOKEN_KEY)
+        except Exception as exc:  # noqa: BLE001 - the pipeline runs its SQL instead
+            cache_failed(exc)
+            return None
+        if token is None:
+            return None
+        note_read({CATALOG_TOKEN_KEY: token})  # read before every later query of this request
+    return current_app.extensions.setdefault("moviesx.catalog_snapshot", _Holder()).of(token)
+
+
+class _Holder:
+    """The snapshot of the token seen last. Threads that find it outdated at once each read one; whichever is stored
+    last, each is right for the token it carries, and a request under another token reads it again."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.snapshot: Snapshot | None = None
+
+    def of(self, token: str) -> Snapshot:
+        snapshot = self.snapshot
+        if snapshot is None or snapshot.token != token:
+            snapshot = _read(token)
+            with self.lock:
+                self.snapshot = snapshot
+        return snapshot
+
+
+def _read(token: str) -> Snapshot:
+    def pairs(statement) -> np.ndarray:
+        return np.column_stack(_columns(db.session.execute(statement, execution_options=LIVENESS_STATED).all()))
+
+    movies = db.session.execute(
+        select(Movie.id, Movie.release_date).where(Movie.deleted_at.is_(None)).order_by(Movie.id),
+        execution_options=LIVENESS_STATED,
+    ).all()
+    awarded = db.session.scalars(
+        select(movie_awards.c.movie_id).join(Award, Award.id == movie_awards.c.award_id).where(Award.deleted_at.is_(None)),
+        execution_options=LIVENESS_STATED,
+    ).all()
+    return Snapshot(
+        token=token,
+        movie_ids=np.array([row[0] for row in movies], dtype=np.int64),
+        released=np.array([row[1].toordinal() for row in movies], dtype=np.int64),
+        platform_movies=pairs(
+            select(movie_platforms.c.platform_id, movie_platforms.c.movie_id)
+            .join(Platform, Platform.id == movie_platforms.c.platform_id)
+            .where(Platform.deleted_at.is_(None))
+        ),
+        genre_movies=pairs(
+            select(movie_genres.c.genre_id, movie_genres.c.movie_id)
+            .join(Genre, Genre.id == movie_genres.c.genre_id)
+            .where(Genre.deleted_at.is_(None))
+        ),
+        awarded=np.unique(np.array(awarded, dtype=np.int64)),
+    )
+
+
+def user_rows(user_id: int, *, watchlist_excluded: bool, friend_likes: list | None) -> UserRows:
+    """The user's exclusions, live platforms and boosting friends' likes, in one query; `friend_likes` are the criteria
+    on Rating of the boosting friends' likes (None: no friend boosts)."""
+    parts = [
+        select(literal(RATED), Rating.movie_id).where(Rating.user_id == user_id),
+        select(literal(UNSEEN), UnseenMark.movie_id).where(UnseenMark.user_id == user_id),
+        select(literal(PLATFORM), user_platforms.c.platform_id)
+        .join(Platform, Platform.id == user_platforms.c.platform_id)
+        .where(user_platforms.c.user_id == user_id, Platform.deleted_at.is_(None)),
+    ]
+    if watchlist_excluded:
+        parts.append(select(literal(WATCHLISTED), WatchlistEntry.movie_id).where(WatchlistEntry.user_id == user_id))
+    if friend_likes is not None:
+        parts.append(select(literal(FRIEND_LIKED), Rating.movie_id).where(*friend_likes).distinct())
+    kinds, ids = _columns(db.session.execute(union_all(*parts), execution_options=LIVENESS_STATED).all())
+    return UserRows(
+        excluded=np.unique(ids[np.isin(kinds, (RATED, UNSEEN, WATCHLISTED))]),
+        platforms=np.unique(ids[kinds == PLATFORM]),
+        friend_liked=np.unique(ids[kinds == FRIEND_LIKED]),
+    )
+
+
+def _columns(rows: list) -> tuple[np.ndarray, np.ndarray]:
+    """The two integer columns of `rows` (numpy reads the values, not the Row objects)."""
+    data = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=2 * len(rows)).reshape(-1, 2)
+    return data[:, 0], data[:, 1]
+
+
+def exclusion_count(snapshot: Snapshot, rows: UserRows, day: date) -> int:
+    """|E|: live movies the user excluded (rated, unseen, feed: watchlisted) or released after `day`."""
+    unreleased = int(np.count_nonzero(snapshot.released > day.toordinal()))
+    excluded = rows.excluded[snapshot.live(rows.excluded)]
+    return unreleased + int(np.count_nonzero(snapshot.released_by(excluded, day)))
+
+
+def candidates(
+    snapshot: Snapshot, rows: UserRows, ranking: np.ndarray, day: date, genre_ids: tuple[int, ...] | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(positions in `ranking` of the allowed candidates, friend-like flags, award flags), as the SQL path filters
+    them: live, released, not excluded, on an allowed platform, in G."""
+    keep = snapshot.live(ranking)
+    keep[keep] = snapshot.released_by(ranking[keep], day)
+    keep &= ~np.isin(ranking, rows.excluded)
+    if len(rows.platforms):
+        on_platform = snapshot.platform_movies[:, 1]
+        mine = on_platform[np.isin(snapshot.platform_movies[:, 0], rows.platforms)]
+        keep &= np.isin(ranking, mine) | ~np.isin(ranking, on_platform)
+    if genre_ids is not None:
+        in_genres = snapshot.genre_movies[np.isin(snapshot.genre_movies[:, 0], np.array(genre_ids, dtype=np.int64)), 1]
+        keep &= np.isin(ranking, in_genres)
+    positions = np.flatnonzero(keep)
+    chosen = ranking[positions]
+    return positions, np.isin(chosen, rows.friend_liked), np.isin(chosen, snapshot.awarded)
