@@ -21,7 +21,7 @@ from itertools import chain
 
 import numpy as np
 from flask import current_app
-from sqlalchemy import literal, select, union_all
+from sqlalchemy import SmallInteger, literal, select, union_all
 
 from moviesx.extensions import cache, db
 from moviesx.models import (
@@ -38,10 +38,11 @@ from moviesx.models import (
     movie_platforms,
     user_platforms,
 )
+from moviesx.services.feed.interactions import positive_selects, positives
 from moviesx.services.feed.tokens import CATALOG_TOKEN_KEY, cache_failed, note_read, read_in_request, trusted
 
 LIVENESS_STATED = {INCLUDE_DELETED: True}  # every query states the liveness it needs
-RATED, UNSEEN, WATCHLISTED, PLATFORM, FRIEND_LIKED = range(5)  # the kinds of the user's rows
+RATED, UNSEEN, WATCHLISTED, PLATFORM, FRIEND_LIKED, POSITIVE = range(6)  # the kinds of the user's rows
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class UserRows:
     excluded: np.ndarray  # movies rated, marked unseen or (feed) watchlisted
     platforms: np.ndarray  # the user's live platforms
     friend_liked: np.ndarray  # movies the boosting friends rated 4 or more
+    positives: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # interactions.user_positives(), when asked
 
 
 def current() -> Snapshot | None:
@@ -110,7 +112,7 @@ class _Holder:
 
 def _read(token: str) -> Snapshot:
     def pairs(statement) -> np.ndarray:
-        return np.column_stack(_columns(db.session.execute(statement, execution_options=LIVENESS_STATED).all()))
+        return _columns(db.session.execute(statement, execution_options=LIVENESS_STATED).all())
 
     movies = db.session.execute(
         select(Movie.id, Movie.release_date).where(Movie.deleted_at.is_(None)).order_by(Movie.id),
@@ -138,32 +140,37 @@ def _read(token: str) -> Snapshot:
     )
 
 
-def user_rows(user_id: int, *, watchlist_excluded: bool, friend_likes: list | None) -> UserRows:
+def user_rows(user_id: int, *, watchlist_excluded: bool, friend_likes: list | None, with_positives: bool = False) -> UserRows:
     """The user's exclusions, live platforms and boosting friends' likes, in one query; `friend_likes` are the criteria
-    on Rating of the boosting friends' likes (None: no friend boosts)."""
+    on Rating of the boosting friends' likes (None: no friend boosts). `with_positives` also reads the user's
+    positives for the fold-in in the same query (the fold-in's own SELECTs: the same rows as `user_positives()`)."""
+    none = literal(0, SmallInteger)  # the third column holds the stars of positives only
     parts = [
-        select(literal(RATED), Rating.movie_id).where(Rating.user_id == user_id),
-        select(literal(UNSEEN), UnseenMark.movie_id).where(UnseenMark.user_id == user_id),
-        select(literal(PLATFORM), user_platforms.c.platform_id)
+        select(literal(RATED), Rating.movie_id, none).where(Rating.user_id == user_id),
+        select(literal(UNSEEN), UnseenMark.movie_id, none).where(UnseenMark.user_id == user_id),
+        select(literal(PLATFORM), user_platforms.c.platform_id, none)
         .join(Platform, Platform.id == user_platforms.c.platform_id)
         .where(user_platforms.c.user_id == user_id, Platform.deleted_at.is_(None)),
     ]
     if watchlist_excluded:
-        parts.append(select(literal(WATCHLISTED), WatchlistEntry.movie_id).where(WatchlistEntry.user_id == user_id))
+        parts.append(select(literal(WATCHLISTED), WatchlistEntry.movie_id, none).where(WatchlistEntry.user_id == user_id))
     if friend_likes is not None:
-        parts.append(select(literal(FRIEND_LIKED), Rating.movie_id).where(*friend_likes).distinct())
-    kinds, ids = _columns(db.session.execute(union_all(*parts), execution_options=LIVENESS_STATED).all())
+        parts.append(select(literal(FRIEND_LIKED), Rating.movie_id, none).where(*friend_likes).distinct())
+    if with_positives:
+        parts += positive_selects(user_id, literal(POSITIVE))
+    data = _columns(db.session.execute(union_all(*parts), execution_options=LIVENESS_STATED).all(), 3)
+    kinds, ids = data[:, 0], data[:, 1]
     return UserRows(
         excluded=np.unique(ids[np.isin(kinds, (RATED, UNSEEN, WATCHLISTED))]),
         platforms=np.unique(ids[kinds == PLATFORM]),
         friend_liked=np.unique(ids[kinds == FRIEND_LIKED]),
+        positives=positives(data[kinds == POSITIVE, 1:]) if with_positives else None,
     )
 
 
-def _columns(rows: list) -> tuple[np.ndarray, np.ndarray]:
-    """The two integer columns of `rows` (numpy reads the values, not the Row objects)."""
-    data = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=2 * len(rows)).reshape(-1, 2)
-    return data[:, 0], data[:, 1]
+def _columns(rows: list, width: int = 2) -> np.ndarray:
+    """The integer columns of `rows` as one array (numpy reads the values, not the Row objects)."""
+    return np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=width * len(rows)).reshape(-1, width)
 
 
 def exclusion_count(snapshot: Snapshot, rows: UserRows, day: date) -> int:

@@ -1,9 +1,9 @@
 """The recommendation pipeline shared by the home feed and intelligent lists (API.md 6.7).
 
-`recommend()` runs a small constant number of SQL queries whatever the size of the catalogue: the user's positives
-for the fold-in (API.md 22); on the model path, one query of the user's own rows filtered and scored in numpy against
-the process's catalogue snapshot (`catalog_snapshot`), or without one (no trusted catalogue token, or celebrity
-boosts) one count of the exclusions and one query that returns every candidate with its filters applied and its
+`recommend()` runs a small constant number of SQL queries whatever the size of the catalogue. With the process's
+catalogue snapshot (`catalog_snapshot`), one query of the user's own rows, which also holds the user's positives for
+the fold-in (API.md 22), filtered and scored in numpy; without one (no trusted catalogue token, or celebrity boosts)
+the positives, one count of the exclusions and one query that returns every candidate with its filters applied and its
 boosts computed; the rating aggregate (fallback path only, shared and cached for 60 s) and, when needed, one padding
 query. The home feed caches its answer per user (`services.feed`); this module computes it.
 """
@@ -41,8 +41,9 @@ from moviesx.models import (
     user_platforms,
 )
 from moviesx.services.feed import catalog_snapshot
-from moviesx.services.feed.foldin import FoldedUser, folded_user
-from moviesx.services.feed.recommender import CACHE_ERRORS
+from moviesx.services.feed.foldin import FoldedUser, fold_in
+from moviesx.services.feed.interactions import user_positives
+from moviesx.services.feed.recommender import CACHE_ERRORS, current_model
 from moviesx.services.outages import outage
 from moviesx.services.social.friends import friend_ids as friends_of
 
@@ -257,16 +258,28 @@ def _model_ranked(user: User, filters: _Filters, boosts: list, limit: int) -> tu
     """The model path with the user folded in (API.md 22), or None when there is no model, the user is unknown to it,
     or anything fails."""
     try:
-        folded = folded_user(user)
-        if folded is None:
+        model = current_model()  # None: no model, or its cache cannot be reached (the outage is logged once)
+        if model is None:
             return None, None
-        ranking = folded.ranking(MAX_MODEL_CANDIDATES)  # its first k are the best k: one order, no ties
         # Celebrity boosts (intelligent lists' C) need credits and persons, which the snapshot does not hold.
         snapshot = None if filters.celebrity_ids else catalog_snapshot.current()
         if snapshot is None:
-            ids, ranks, scores = _candidates_by_sql(filters, boosts, ranking)
+            folded = fold_in(model, *user_positives(user.id))
+            if folded is None:
+                return None, None
+            ids, ranks, scores = _candidates_by_sql(filters, boosts, folded.ranking(MAX_MODEL_CANDIDATES))
         else:
-            ids, ranks, scores = _candidates_by_snapshot(snapshot, filters, ranking)
+            # The fold-in's positives come with the user's rows: one query.
+            rows = catalog_snapshot.user_rows(
+                filters.user_id,
+                watchlist_excluded=filters.watchlist_excluded,
+                friend_likes=_friend_likes(filters.user_id, filters.friend_ids),
+                with_positives=True,
+            )
+            folded = fold_in(model, *rows.positives)
+            if folded is None:
+                return None, None
+            ids, ranks, scores = _candidates_by_snapshot(snapshot, filters, rows, folded.ranking(MAX_MODEL_CANDIDATES))
     except (OperationalError, InterfaceError):
         raise  # the database itself: the error path decides (503 when it cannot be reached)
     except Exception:  # noqa: BLE001 - any model error falls back to popularity (API.md 6.7)
@@ -293,14 +306,9 @@ def _candidates_by_sql(filters: _Filters, boosts: list, ranking: list[int]) -> t
 
 
 def _candidates_by_snapshot(
-    snapshot: catalog_snapshot.Snapshot, filters: _Filters, ranking: list[int]
+    snapshot: catalog_snapshot.Snapshot, filters: _Filters, rows: catalog_snapshot.UserRows, ranking: list[int]
 ) -> tuple[list[int], np.ndarray, np.ndarray]:
-    """`_candidates_by_sql()` from the catalogue snapshot and one query of the user's rows (no celebrity boost)."""
-    rows = catalog_snapshot.user_rows(
-        filters.user_id,
-        watchlist_excluded=filters.watchlist_excluded,
-        friend_likes=_friend_likes(filters.user_id, filters.friend_ids),
-    )
+    """`_candidates_by_sql()` from the catalogue snapshot and the user's rows (no celebrity boost)."""
     excluded = catalog_snapshot.exclusion_count(snapshot, rows, filters.today)
     ranking = np.array(ranking[: min(MODEL_CANDIDATES + excluded, MAX_MODEL_CANDIDATES)], dtype=np.int64)
     positions, friend_like, award = catalog_snapshot.candidates(snapshot, rows, ranking, filters.today, filters.genre_ids)
