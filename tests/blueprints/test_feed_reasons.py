@@ -12,6 +12,7 @@ from sqlalchemy import select
 from moviesx.extensions import db
 from moviesx.models import Rating
 from moviesx.services.feed import recommender, tokens
+from moviesx.services.feed.foldin import FoldedUser
 from tests.factories import AwardFactory, GenreFactory, UserFactory, link_movie, make_friends
 from tests.support.outages import counter
 from tests.support.recommender import hand_built_model, ids, implicit_als, many_movies, movie, rate, rate_many, user_items
@@ -248,3 +249,23 @@ def test_query_count_does_not_grow_with_the_feed(as_user, app, count_queries):
         return counter.count
 
     assert measure(8) == measure(40)
+
+
+@pytest.mark.parametrize("seconds", [600, 0], ids=["cached", "uncached"])
+def test_the_feed_explains_its_scores_only_for_an_entry_or_the_reasons(as_user, app, monkeypatch, seconds):
+    """A feed computed and not stored does not explain its model scores (GET /api/movies/ shows no reasons); a stored
+    entry and GET /api/me/recommendations/ do, from the same folded-in user."""
+    app.config["FEED_CACHE_SECONDS"] = seconds
+    films = [movie() for _ in range(6)]
+    hand_built_model(films, np.random.default_rng(5).normal(size=(6, 3)))
+    user = UserFactory()
+    rate_many([(user, films[0], 5), (user, films[1], 4)])
+    explained = []
+    explain = FoldedUser.explain
+    monkeypatch.setattr(FoldedUser, "explain", lambda self, movie_ids: explained.append(1) or explain(self, movie_ids))
+    body = feed(as_user, user)
+    assert len(explained) == (1 if seconds else 0)
+    items = recommendations(as_user, user)
+    assert [item["movie"] for item in items] == body
+    assert len(explained) == 1  # cached: the entry's; uncached: the reasons' own computation
+    assert any(kinds(item) == ["because_you_liked"] for item in items)

@@ -32,7 +32,7 @@ from moviesx.services.accounts.tokens import issued_before
 from moviesx.services.catalog.representations import movie_bodies
 from moviesx.services.feed import recommender
 from moviesx.services.feed.reasons import Provenance, provenance_of
-from moviesx.services.feed.recommendations import AGGREGATE_LIFETIME, FEED_SIZE, rank
+from moviesx.services.feed.recommendations import AGGREGATE_LIFETIME, FEED_SIZE, Ranking, rank
 from moviesx.services.feed.tokens import CATALOG_TOKEN_KEY, USER_TOKEN_KEY, cache_failed, new_token, trusted
 
 ENTRY_KEY = "feed:entry:v2:{}"  # bump the version when Entry changes shape (entries outlive deployments)
@@ -71,7 +71,9 @@ def cached_body(claims: dict) -> bytes | None:
 
 def feed_body(user: User) -> bytes:
     """The JSON body of GET /api/movies/ for an authenticated `user`: the cached one while current, else computed."""
-    return feed_with_provenance(user)[0]
+    body, _, result = _serve(user, explained=False)
+    FEED_CACHE.labels(result=result).inc()
+    return body
 
 
 def feed_with_provenance(user: User) -> tuple[bytes, Provenance]:
@@ -81,20 +83,21 @@ def feed_with_provenance(user: User) -> tuple[bytes, Provenance]:
     return body, provenance
 
 
-def _serve(user: User) -> tuple[bytes, Provenance, str]:
+def _serve(user: User, *, explained: bool = True) -> tuple[bytes, Provenance | None, str]:
     """The feed body, its provenance and how the cache served it (HIT, MISS: computed and stored, BYPASS: computed
-    only)."""
+    only). A feed computed without storing it explains its model scores only when `explained` (the provenance is
+    None otherwise): GET /api/movies/ does not show them, and a stored entry always holds them for its reasons."""
     seconds = current_app.config["FEED_CACHE_SECONDS"]
     values = _read_once(user.id) if seconds > 0 else None
     if values is None:
-        return *_computed(user), BYPASS
+        return *_computed(user, explained), BYPASS
     entry, user_token, catalog_token, model_version = values
     try:
         user_token = user_token or new_token(USER_TOKEN_KEY.format(user.id))
         catalog_token = catalog_token or new_token(CATALOG_TOKEN_KEY)
     except Exception as exc:  # noqa: BLE001 - without the cache the feed is computed, never served stale
         cache_failed(exc)
-        return *_computed(user), BYPASS
+        return *_computed(user, explained), BYPASS
     stamp = _stamp(user_token, catalog_token, model_version)
     if _servable(entry, stamp):
         return entry.body, entry.provenance, HIT
@@ -103,11 +106,12 @@ def _serve(user: User) -> tuple[bytes, Provenance, str]:
         # A new transaction, so that the feed sees every commit whose invalidation came before the tokens were read:
         # SQLite keeps one snapshot per transaction (PostgreSQL, read committed, takes one per statement).
         db.session.rollback()
-    body, aggregate_computed_at, provenance = _compute(user)
+    body, ranking = _compute(user)
     if not (user_token and catalog_token):
-        return body, provenance, BYPASS
+        return body, provenance_of(ranking) if explained else None, BYPASS
+    provenance = provenance_of(ranking)
     try:
-        entry = Entry(stamp, aggregate_computed_at, password_changed_at, zlib.compress(body, 1), provenance)
+        entry = Entry(stamp, ranking.aggregate_computed_at, password_changed_at, zlib.compress(body, 1), provenance)
         cache.set(ENTRY_KEY.format(user.id), entry, timeout=seconds)
     except Exception as exc:  # noqa: BLE001
         cache_failed(exc)
@@ -179,15 +183,15 @@ def _servable(entry, stamp: tuple) -> bool:
     )
 
 
-def _computed(user: User) -> tuple[bytes, Provenance]:
-    """A feed computed without the cache: its body and provenance."""
-    body, _, provenance = _compute(user)
-    return body, provenance
+def _computed(user: User, explained: bool) -> tuple[bytes, Provenance | None]:
+    """A feed computed without the cache: its body and (when `explained`) its provenance."""
+    body, ranking = _compute(user)
+    return body, provenance_of(ranking) if explained else None
 
 
-def _compute(user: User) -> tuple[bytes, datetime | None, Provenance]:
+def _compute(user: User) -> tuple[bytes, Ranking]:
     ranking = rank(user, limit=FEED_SIZE, watchlist_excluded=True)
     # The movies' bodies are the catalogue's (cached under the catalogue token, language and host; serialised from the
     # database when the catalogue cache is off or cannot be reached), written as `current_app.json.response` would.
     body = b"[" + b",".join(movie_bodies(ranking.movie_ids)) + b"]\n"
-    return body, ranking.aggregate_computed_at, provenance_of(ranking)
+    return body, ranking
