@@ -7,7 +7,7 @@ from functools import wraps
 
 from flask import current_app, g, json
 
-from moviesx.http.auth import VERIFIED, access_claims, authenticated, current_user
+from moviesx.http.auth import VERIFIED, access_claims, authenticated, current_facts, current_user
 from moviesx.http.blueprint import Blueprint
 from moviesx.http.throttle import throttle
 from moviesx.schemas.catalog.items import MovieSchema
@@ -60,7 +60,9 @@ def recommended_movies():
     marked unseen and movies not yet released are left out; when the caller's profile has platforms, only
     movies on one of them (or on none) are kept. When fewer than 20 qualify, the newest releases fill the array.
     """
-    return _json(feed_body(current_user()))
+    # The ladder's facts are all the feed needs: the row is read only when the computation did not prove the caller
+    # still active (current_user() refuses one deleted or deactivated since the ladder passed, as before).
+    return _json(feed_body(current_facts(), confirm=current_user))
 
 
 @blp.route("/me/recommendations/", methods=["GET"])

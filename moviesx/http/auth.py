@@ -70,7 +70,13 @@ def resolve_caller(level: str) -> int:
         raise error(401, "User account is not verified")
     if level == STAFF and not facts.is_staff:
         raise error(403, "Staff only")
+    g.caller_facts = facts
     return facts.id
+
+
+def current_facts() -> caller.CallerFacts:
+    """The facts of the caller the ladder passed on (a view that needs only those need not load the row)."""
+    return g.caller_facts
 
 
 def current_user() -> User:

@@ -28,6 +28,7 @@ def _start_request() -> None:
     g.pop("user_id", None)
     g.pop("feed_read", None)
     g.pop("caller_row", None)
+    g.pop("caller_facts", None)
     set_language(DEFAULT_LANGUAGE)
     g.request_id = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex
     g.request_started = time.perf_counter()

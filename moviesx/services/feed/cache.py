@@ -16,6 +16,7 @@ database, when the token was not issued before the password change the entry rec
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -28,6 +29,7 @@ from moviesx.http.language import set_language
 from moviesx.metrics import FEED_CACHE
 from moviesx.models import User
 from moviesx.services import jobs
+from moviesx.services.accounts.caller import CallerFacts
 from moviesx.services.accounts.tokens import issued_before
 from moviesx.services.catalog.representations import movie_bodies
 from moviesx.services.feed import recommender
@@ -69,9 +71,13 @@ def cached_body(claims: dict) -> bytes | None:
     return None
 
 
-def feed_body(user: User) -> bytes:
-    """The JSON body of GET /api/movies/ for an authenticated `user`: the cached one while current, else computed."""
-    body, _, result = _serve(user, explained=False)
+def feed_body(user: User | CallerFacts, *, confirm: Callable[[], Any] | None = None) -> bytes:
+    """The JSON body of GET /api/movies/ for an authenticated `user`: the cached one while current, else computed.
+
+    `user` may be the ladder's facts of the caller instead of their row (the feed reads its id and password change
+    only); `confirm` is then called (to load the row: it refuses a caller deleted or deactivated since the ladder
+    passed) when neither a current entry nor the computation proved the user still active."""
+    body, _, result = _serve(user, explained=False, confirm=confirm)
     FEED_CACHE.labels(result=result).inc()
     return body
 
@@ -83,21 +89,23 @@ def feed_with_provenance(user: User) -> tuple[bytes, Provenance]:
     return body, provenance
 
 
-def _serve(user: User, *, explained: bool = True) -> tuple[bytes, Provenance | None, str]:
+def _serve(
+    user: User | CallerFacts, *, explained: bool = True, confirm: Callable[[], Any] | None = None
+) -> tuple[bytes, Provenance | None, str]:
     """The feed body, its provenance and how the cache served it (HIT, MISS: computed and stored, BYPASS: computed
     only). A feed computed without storing it explains its model scores only when `explained` (the provenance is
     None otherwise): GET /api/movies/ does not show them, and a stored entry always holds them for its reasons."""
     seconds = current_app.config["FEED_CACHE_SECONDS"]
     values = _read_once(user.id) if seconds > 0 else None
     if values is None:
-        return *_computed(user, explained), BYPASS
+        return *_computed(user, explained, confirm), BYPASS
     entry, user_token, catalog_token, model_version = values
     try:
         user_token = user_token or new_token(USER_TOKEN_KEY.format(user.id))
         catalog_token = catalog_token or new_token(CATALOG_TOKEN_KEY)
     except Exception as exc:  # noqa: BLE001 - without the cache the feed is computed, never served stale
         cache_failed(exc)
-        return *_computed(user, explained), BYPASS
+        return *_computed(user, explained, confirm), BYPASS
     stamp = _stamp(user_token, catalog_token, model_version)
     if _servable(entry, stamp):
         return entry.body, entry.provenance, HIT
@@ -106,7 +114,7 @@ def _serve(user: User, *, explained: bool = True) -> tuple[bytes, Provenance | N
         # A new transaction, so that the feed sees every commit whose invalidation came before the tokens were read:
         # SQLite keeps one snapshot per transaction (PostgreSQL, read committed, takes one per statement).
         db.session.rollback()
-    body, ranking = _compute(user)
+    body, ranking = _compute(user, confirm)
     if not (user_token and catalog_token):
         return body, provenance_of(ranking) if explained else None, BYPASS
     provenance = provenance_of(ranking)
@@ -183,14 +191,16 @@ def _servable(entry, stamp: tuple) -> bool:
     )
 
 
-def _computed(user: User, explained: bool) -> tuple[bytes, Provenance | None]:
+def _computed(user: User | CallerFacts, explained: bool, confirm: Callable[[], Any] | None) -> tuple[bytes, Provenance | None]:
     """A feed computed without the cache: its body and (when `explained`) its provenance."""
-    body, ranking = _compute(user)
+    body, ranking = _compute(user, confirm)
     return body, provenance_of(ranking) if explained else None
 
 
-def _compute(user: User) -> tuple[bytes, Ranking]:
+def _compute(user: User | CallerFacts, confirm: Callable[[], Any] | None) -> tuple[bytes, Ranking]:
     ranking = rank(user, limit=FEED_SIZE, watchlist_excluded=True)
+    if confirm is not None and not ranking.proves_active:
+        confirm()  # before anything is stored or answered
     # The movies' bodies are the catalogue's (cached under the catalogue token, language and host; serialised from the
     # database when the catalogue cache is off or cannot be reached), written as `current_app.json.response` would.
     body = b"[" + b",".join(movie_bodies(ranking.movie_ids)) + b"]\n"

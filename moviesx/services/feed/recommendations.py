@@ -40,6 +40,7 @@ from moviesx.models import (
     movie_platforms,
     user_platforms,
 )
+from moviesx.services.accounts.caller import CallerFacts
 from moviesx.services.feed import catalog_snapshot
 from moviesx.services.feed.foldin import FoldedUser, fold_in
 from moviesx.services.feed.interactions import user_positives
@@ -116,14 +117,20 @@ class Ranking:
     candidates: int = 0
     folded: FoldedUser | None = None
 
+    @property
+    def proves_active(self) -> bool:
+        """Whether the user was active when it was computed: the model ranked them from their positives, which only an
+        existing, active user has (`interactions`)."""
+        return self.source == MODEL and self.folded is not None
 
-def recommend(user: User, **options) -> list[int]:
+
+def recommend(user: User | CallerFacts, **options) -> list[int]:
     """Ordered movie ids for `user` (feed: limit=20; lists also pass G, C and F); see `rank()` for the options."""
     return rank(user, **options).movie_ids
 
 
 def rank(
-    user: User,
+    user: User | CallerFacts,
     *,
     limit: int,
     genre_ids: Sequence[int] | None = None,
@@ -254,7 +261,9 @@ def _exclusion_count(filters: _Filters) -> int:
     )
 
 
-def _model_ranked(user: User, filters: _Filters, boosts: list, limit: int) -> tuple[list[int] | None, FoldedUser | None]:
+def _model_ranked(
+    user: User | CallerFacts, filters: _Filters, boosts: list, limit: int
+) -> tuple[list[int] | None, FoldedUser | None]:
     """The model path with the user folded in (API.md 22), or None when there is no model, the user is unknown to it,
     or anything fails."""
     try:
