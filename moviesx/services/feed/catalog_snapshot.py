@@ -14,6 +14,7 @@ pipeline runs its SQL instead.
 
 from __future__ import annotations
 
+import functools
 import threading
 from dataclasses import dataclass
 from datetime import date
@@ -21,7 +22,7 @@ from itertools import chain
 
 import numpy as np
 from flask import current_app
-from sqlalchemy import SmallInteger, literal, select, union_all
+from sqlalchemy import SmallInteger, bindparam, literal, select, union_all
 
 from moviesx.extensions import cache, db
 from moviesx.models import (
@@ -38,6 +39,7 @@ from moviesx.models import (
     movie_platforms,
     user_platforms,
 )
+from moviesx.services.feed.friend_likes import friend_likes
 from moviesx.services.feed.interactions import positive_selects, positives
 from moviesx.services.feed.tokens import CATALOG_TOKEN_KEY, cache_failed, note_read, read_in_request, trusted
 
@@ -140,10 +142,32 @@ def _read(token: str) -> Snapshot:
     )
 
 
-def user_rows(user_id: int, *, watchlist_excluded: bool, friend_likes: list | None, with_positives: bool = False) -> UserRows:
-    """The user's exclusions, live platforms and boosting friends' likes, in one query; `friend_likes` are the criteria
-    on Rating of the boosting friends' likes (None: no friend boosts). `with_positives` also reads the user's
-    positives for the fold-in in the same query (the fold-in's own SELECTs: the same rows as `user_positives()`)."""
+def user_rows(
+    user_id: int, *, watchlist_excluded: bool, friend_ids: tuple[int, ...] | None, with_positives: bool = False
+) -> UserRows:
+    """The user's exclusions, live platforms and boosting friends' likes, in one query; `friend_ids` as for
+    `friend_likes()` (None: every active friend boosts). `with_positives` also reads the user's positives for the
+    fold-in in the same query (the fold-in's own SELECTs: the same rows as `user_positives()`)."""
+    boosting = "all" if friend_ids is None else "some" if friend_ids else "none"
+    statement = _user_rows_statement(db.engine.dialect.name, watchlist_excluded, boosting, with_positives)
+    parameters = {"user_id": user_id} | ({"friend_ids": list(friend_ids)} if boosting == "some" else {})
+    data = _columns(db.session.execute(statement, parameters, execution_options=LIVENESS_STATED).all(), 3)
+    kinds, ids = data[:, 0], data[:, 1]
+    return UserRows(
+        excluded=np.unique(ids[np.isin(kinds, (RATED, UNSEEN, WATCHLISTED))]),
+        platforms=np.unique(ids[kinds == PLATFORM]),
+        friend_liked=np.unique(ids[kinds == FRIEND_LIKED]),
+        positives=positives(data[kinds == POSITIVE, 1:]) if with_positives else None,
+    )
+
+
+@functools.lru_cache(maxsize=32)
+def _user_rows_statement(dialect: str, watchlist_excluded: bool, boosting: str, with_positives: bool):
+    """`user_rows()`'s UNION ALL with the user (and the boosting friends' ids) as bound parameters: built once per
+    shape (and dialect, which `friend_likes()` depends on), not per request."""
+    user_id = bindparam("user_id")
+    friend_ids = None if boosting == "all" else bindparam("friend_ids", expanding=True) if boosting == "some" else ()
+    likes = friend_likes(user_id, friend_ids)
     none = literal(0, SmallInteger)  # the third column holds the stars of positives only
     parts = [
         select(literal(RATED), Rating.movie_id, none).where(Rating.user_id == user_id),
@@ -154,18 +178,11 @@ def user_rows(user_id: int, *, watchlist_excluded: bool, friend_likes: list | No
     ]
     if watchlist_excluded:
         parts.append(select(literal(WATCHLISTED), WatchlistEntry.movie_id, none).where(WatchlistEntry.user_id == user_id))
-    if friend_likes is not None:
-        parts.append(select(literal(FRIEND_LIKED), Rating.movie_id, none).where(*friend_likes).distinct())
+    if likes is not None:
+        parts.append(select(literal(FRIEND_LIKED), Rating.movie_id, none).where(*likes).distinct())
     if with_positives:
         parts += positive_selects(user_id, literal(POSITIVE))
-    data = _columns(db.session.execute(union_all(*parts), execution_options=LIVENESS_STATED).all(), 3)
-    kinds, ids = data[:, 0], data[:, 1]
-    return UserRows(
-        excluded=np.unique(ids[np.isin(kinds, (RATED, UNSEEN, WATCHLISTED))]),
-        platforms=np.unique(ids[kinds == PLATFORM]),
-        friend_liked=np.unique(ids[kinds == FRIEND_LIKED]),
-        positives=positives(data[kinds == POSITIVE, 1:]) if with_positives else None,
-    )
+    return union_all(*parts)
 
 
 def _columns(rows: list, width: int = 2) -> np.ndarray:

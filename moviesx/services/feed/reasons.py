@@ -15,7 +15,8 @@ from sqlalchemy import select
 
 from moviesx.extensions import db
 from moviesx.models import Award, Movie, Rating, User, movie_awards
-from moviesx.services.feed.recommendations import FRIEND_LIKES_AT_LEAST, MODEL, Ranking
+from moviesx.services.feed.friend_likes import FRIEND_LIKES_AT_LEAST
+from moviesx.services.feed.recommendations import MODEL, Ranking
 from moviesx.services.social.friends import friend_ids
 
 BECAUSE_YOU_LIKED, FRIENDS_LIKED, AWARDS, POPULAR, PADDING = "because_you_liked", "friends_liked", "awards", "popular", "padding"
