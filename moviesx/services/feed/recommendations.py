@@ -152,11 +152,10 @@ def rank(
         celebrity_ids=tuple(celebrity_ids),
         friend_ids=None if friend_ids is None else tuple(friend_ids),
     )
-    boosts = _boost_columns(user.id, filters.celebrity_ids, filters.friend_ids)
     computed_at, source = None, MODEL
-    chosen, folded = _model_ranked(user, filters, boosts, limit)
+    chosen, folded = _model_ranked(user, filters, limit)
     if chosen is None:
-        (chosen, computed_at), source = _fallback_ranked(filters, boosts, limit), POPULAR
+        (chosen, computed_at), source = _fallback_ranked(filters, limit), POPULAR
     candidates = len(chosen)
     if len(chosen) < limit:
         chosen += _padding(filters, exclude=chosen, count=limit - len(chosen))
@@ -192,8 +191,10 @@ def _has_genre(genre_ids: tuple[int, ...]):
     )
 
 
-def _boost_columns(user_id: int, celebrity_ids: tuple[int, ...], friend_ids: tuple[int, ...] | None) -> list:
-    """Three boolean columns computed per candidate in the same query: celebrity, friend's like, award."""
+def _boost_columns(filters: _Filters) -> list:
+    """Three boolean columns computed per candidate in the same query: celebrity, friend's like, award (the SQL paths
+    only: the snapshot path boosts in numpy)."""
+    celebrity_ids = filters.celebrity_ids
     if celebrity_ids:
         credited = union(
             select(movie_actors.c.movie_id.label("movie_id"), movie_actors.c.person_id.label("person_id")),
@@ -210,7 +211,7 @@ def _boost_columns(user_id: int, celebrity_ids: tuple[int, ...], friend_ids: tup
         )
     else:
         celebrity = literal(False)
-    likes = friend_likes(user_id, friend_ids)
+    likes = friend_likes(filters.user_id, filters.friend_ids)
     if likes is not None:
         friend_like = exists(select(Rating.id).where(Rating.movie_id == Movie.id, *likes))
     else:
@@ -239,9 +240,7 @@ def _exclusion_count(filters: _Filters) -> int:
     )
 
 
-def _model_ranked(
-    user: User | CallerFacts, filters: _Filters, boosts: list, limit: int
-) -> tuple[list[int] | None, FoldedUser | None]:
+def _model_ranked(user: User | CallerFacts, filters: _Filters, limit: int) -> tuple[list[int] | None, FoldedUser | None]:
     """The model path with the user folded in (API.md 22), or None when there is no model, the user is unknown to it,
     or anything fails."""
     try:
@@ -254,7 +253,7 @@ def _model_ranked(
             folded = fold_in(model, *user_positives(user.id))
             if folded is None:
                 return None, None
-            ids, ranks, scores = _candidates_by_sql(filters, boosts, folded.ranking(MAX_MODEL_CANDIDATES))
+            ids, ranks, scores = _candidates_by_sql(filters, folded.ranking(MAX_MODEL_CANDIDATES))
         else:
             # The fold-in's positives come with the user's rows: one query.
             rows = catalog_snapshot.user_rows(
@@ -274,12 +273,12 @@ def _model_ranked(
     return [ids[position] for position in order[:limit].tolist()], folded
 
 
-def _candidates_by_sql(filters: _Filters, boosts: list, ranking: list[int]) -> tuple[list[int], np.ndarray, np.ndarray]:
+def _candidates_by_sql(filters: _Filters, ranking: list[int]) -> tuple[list[int], np.ndarray, np.ndarray]:
     """(ids, positions in `ranking`, scores in tenths) of the allowed candidates among the first 500 + |E|."""
     ranking = ranking[: min(MODEL_CANDIDATES + _exclusion_count(filters), MAX_MODEL_CANDIDATES)]
     rank = {movie_id: position for position, movie_id in enumerate(ranking)}
     rows = db.session.execute(
-        select(Movie.id, *boosts).where(_id_in(Movie.id, ranking), *filters.live_and_allowed()),
+        select(Movie.id, *_boost_columns(filters)).where(_id_in(Movie.id, ranking), *filters.live_and_allowed()),
         execution_options=LIVENESS_STATED,
     ).all()
     if not rows:
@@ -306,7 +305,7 @@ def _id_in(column, ids: list[int]):
     return column.in_(ids)
 
 
-def _fallback_ranked(filters: _Filters, boosts: list, limit: int) -> tuple[list[int], datetime | None]:
+def _fallback_ranked(filters: _Filters, limit: int) -> tuple[list[int], datetime | None]:
     """Popularity fallback: every allowed movie, limited to the genres of liked movies when there are any.
 
     Also returns when the rating aggregate that ordered them was computed (None when nothing needed ordering).
@@ -328,7 +327,9 @@ def _fallback_ranked(filters: _Filters, boosts: list, limit: int) -> tuple[list[
         ),
     )
     rows = db.session.execute(
-        select(Movie.id, Movie.popularity, Movie.release_date, *boosts).where(*filters.live_and_allowed(), shares_liked_genre),
+        select(Movie.id, Movie.popularity, Movie.release_date, *_boost_columns(filters)).where(
+            *filters.live_and_allowed(), shares_liked_genre
+        ),
         execution_options=LIVENESS_STATED,
     ).all()
     if not rows:
