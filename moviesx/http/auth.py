@@ -73,6 +73,11 @@ def resolve_caller(level: str) -> int:
     return facts.id
 
 
+def caller_id() -> int:
+    """The caller's id as the ladder resolved it, for views that need no more of the caller (no row is read)."""
+    return g.user_id
+
+
 def current_user() -> User:
     """The caller's row, loaded on first use in the request (the ladder itself may have read none)."""
     user = g.get("user")
