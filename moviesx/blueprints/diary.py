@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from moviesx.http.auth import VERIFIED, authenticated, current_user
+from moviesx.http.auth import VERIFIED, authenticated, caller_id, current_user
 from moviesx.http.blueprint import Blueprint, resolves
 from moviesx.http.lookup import get_or_404, user_or_404
 from moviesx.http.pagination import cursor
@@ -40,7 +40,7 @@ def movie_by_slug(slug: str) -> Movie:
 
 def own_watch(watch_id: int) -> Watch:
     """The caller's watch; another user's watch is as missing as none (generic 404 `Watch`)."""
-    return get_or_404(Watch, Watch.id, watch_id, Watch.user_id == current_user().id)
+    return get_or_404(Watch, Watch.id, watch_id, Watch.user_id == caller_id())
 
 
 def visible_watchlist(username: str) -> User:

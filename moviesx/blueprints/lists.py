@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import g
 
-from moviesx.http.auth import authenticated, current_user
+from moviesx.http.auth import authenticated, caller_id, current_user
 from moviesx.http.blueprint import Blueprint, permits, resolves
 from moviesx.http.conditional import Representation, json_response
 from moviesx.http.lookup import get_or_404, user_or_404
@@ -56,7 +56,7 @@ def listed_movie(movie_slug: str) -> Movie:
 
 def list_owner(movie_list: MovieList) -> None:
     """A visible list of someone else: 403 with the privacy message."""
-    if movie_list.user_id != current_user().id:
+    if movie_list.user_id != caller_id():
         raise privacy.not_visible(403)
 
 

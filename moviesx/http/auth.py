@@ -74,6 +74,11 @@ def resolve_caller(level: str) -> int:
     return facts.id
 
 
+def caller_id() -> int:
+    """The caller's id as the ladder resolved it, for views that need no more of the caller (no row is read)."""
+    return g.user_id
+
+
 def current_facts() -> caller.CallerFacts:
     """The facts of the caller the ladder passed on (a view that needs only those need not load the row)."""
     return g.caller_facts

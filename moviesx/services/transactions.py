@@ -54,3 +54,16 @@ def commit_or(answer: Answer) -> None:
     """Commit the session; a concurrent duplicate gets `answer` (see `unique_or`)."""
     with unique_or(answer):
         db.session.commit()
+
+
+@contextmanager
+def kept_on_commit() -> Iterator[None]:
+    """Commits in the block leave the session's objects as they are instead of expiring them (`expire_on_commit`
+    off for this session, for the block only): for a service that answers from rows its own statement has just
+    written and returned (`RETURNING`), which a reload after the commit would only read back."""
+    session = db.session()
+    previous, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        yield
+    finally:
+        session.expire_on_commit = previous

@@ -10,7 +10,7 @@ from moviesx.extensions import db
 from moviesx.models import User
 from moviesx.services.accounts import caller
 from moviesx.services.accounts.users import set_password
-from tests.factories import UserFactory
+from tests.factories import MovieFactory, RatingFactory, UserFactory
 from tests.support import outages
 
 INVALID = {"error": "Token is invalid"}
@@ -50,6 +50,20 @@ def test_the_ladder_reads_no_user_row_while_nothing_changed(client, headers_for,
     assert user_queries(lambda: client.get(GENRES, headers=headers)) == []
     # A view that needs the row loads it, once.
     assert len(user_queries(lambda: client.get("/api/users/", headers=headers))) == 1
+
+
+def test_a_rating_leaves_the_facts_current(client, headers_for, user_queries):
+    """A rating replaces the caller's feed token, not their profile token: the next request reads no user row."""
+    user = UserFactory()
+    headers = headers_for(user)
+    movie = MovieFactory(slug="rated")
+    RatingFactory(user=user, movie=movie, rating=2)
+    warm(client, headers, user_queries)
+    for value in (3, 4):
+        response = client.put("/api/movies/rated/ratings/", headers=headers, json={"rating": value})
+        assert response.status_code == 200, response.get_json()
+        db.session.expire_all()  # a row the session still holds would hide a read from the database
+        assert user_queries(lambda: client.get(GENRES, headers=headers)) == []
 
 
 def test_deactivation_from_the_cli_refuses_at_once(app, client, headers_for, user_queries):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from moviesx.http.auth import VERIFIED, authenticated, current_user
+from moviesx.http.auth import VERIFIED, authenticated, caller_id
 from moviesx.http.blueprint import Blueprint, resolves
 from moviesx.http.conditional import Representation
 from moviesx.http.language import active_language
@@ -38,7 +38,7 @@ def movie_search(args: dict):
     parameter may also be written without brackets (`genres=drama`); it keeps its first 50 distinct values.
     Parameters not listed here are ignored: `?q=storm` lists every movie, `?name=storm` searches titles.
     """
-    return search_movies(MovieFilters(**args), current_user().id, active_language())
+    return search_movies(MovieFilters(**args), caller_id(), active_language())
 
 
 @blp.route("/<movie_slug:slug>/", methods=["GET"])

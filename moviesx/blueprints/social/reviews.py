@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Response
 
-from moviesx.http.auth import VERIFIED, authenticated, current_user
+from moviesx.http.auth import VERIFIED, authenticated, caller_id, current_user
 from moviesx.http.blueprint import Blueprint, permits, resolves
 from moviesx.http.language import active_language
 from moviesx.http.pagination import cursor
@@ -136,7 +136,7 @@ def review_translations(review: Review):
     back untranslated, still 200. Translations are cached for 30 days. The three translation endpoints share a
     limit of 30 requests per minute per user; 503 when the budgets cannot be checked.
     """
-    language, payer = active_language(), current_user().id
+    language, payer = active_language(), caller_id()
     return {
         "title": translator.translate(review.title, language, payer),
         "content": translator.translate(review.content, language, payer),
@@ -300,7 +300,7 @@ def comment_translations(review: Review, comment: Comment):
     the review translation: untranslated text on any translator failure or past the budgets, a 30-day cache, a
     shared limit of 30 requests per minute per user, and 503 when the budgets cannot be checked.
     """
-    return {"content": translator.translate(comment.content, active_language(), current_user().id)}
+    return {"content": translator.translate(comment.content, active_language(), caller_id())}
 
 
 @blp.route("/<id:review_id>/comments/<id:comment_id>/reactions/", methods=["GET"])

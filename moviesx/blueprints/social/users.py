@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from moviesx.http.auth import ANY, VERIFIED, authenticated, current_user
+from moviesx.http.auth import ANY, VERIFIED, authenticated, caller_id, current_user
 from moviesx.http.blueprint import Blueprint, resolves
 from moviesx.http.errors import translate
 from moviesx.http.language import active_language
@@ -69,7 +69,7 @@ def seen_by_caller(view: Callable) -> Callable:
     @wraps(view)
     def wrapper(*args, **kwargs):
         answer = view(*args, **kwargs)
-        friends.seen_by(current_user().id, answer["results"] if isinstance(answer, dict) else [answer])
+        friends.seen_by(caller_id(), answer["results"] if isinstance(answer, dict) else [answer])
         return answer
 
     return wrapper
@@ -89,7 +89,7 @@ def suggested_users(args: dict):
     parameters (such as `recomender_for`) are ignored.
     """
     rows, has_more, count = friends.suggestions_page(
-        current_user().id, limit=min(args["limit"] or SUGGESTIONS_LIMIT, MAX_LIMIT), last_id=args.get("last_id")
+        caller_id(), limit=min(args["limit"] or SUGGESTIONS_LIMIT, MAX_LIMIT), last_id=args.get("last_id")
     )
     users = [user for user, _common in rows]
     return {"results": users, "next_last_id": users[-1].id if has_more else None, "count": count}
@@ -105,7 +105,7 @@ def incoming_friend_requests():
     Any account, verified or not (the web client polls it on every page). A cursor page of the pending requests
     sent to the caller by active users, newest first, then id descending; `count` is their total (the badge).
     """
-    return friends.incoming_requests(current_user().id)
+    return friends.incoming_requests(caller_id())
 
 
 @blp.route("/friends/", methods=["GET"])
@@ -118,7 +118,7 @@ def my_friends():
 
     Any verified user. A cursor page of the caller's active friends, id descending.
     """
-    return friends.friends_of(current_user().id)
+    return friends.friends_of(caller_id())
 
 
 @blp.route("/friends/", methods=["DELETE"])
@@ -164,7 +164,7 @@ def search_users(args: dict):
     By username (code point order), then id.
     """
     needle = args.get("search_query", args["name"])
-    return friends.search_users(current_user().id, needle, friends_only=args["is_friend"])
+    return friends.search_users(caller_id(), needle, friends_only=args["is_friend"])
 
 
 @blp.route("/<username:username>/", methods=["GET"])
@@ -261,4 +261,4 @@ def user_translations(user: User):
     when no translator is configured or it fails, the bio comes back as stored (still 200). Successful translations
     are cached for 30 days.
     """
-    return {"bio": translator.translate(user.bio, active_language(), current_user().id)}
+    return {"bio": translator.translate(user.bio, active_language(), caller_id())}

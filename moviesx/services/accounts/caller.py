@@ -2,10 +2,12 @@
 
 Steps 2-5 of the ladder and the active language need five facts of the user a token names: active, verified, staff,
 the time of the last password change and the preferred language. They are cached per user (AUTH_CACHE_SECONDS,
-default 600; 0 turns the cache off) stamped with that user's feed token and the catalogue token (`feed.tokens`).
-Every commit that changes the user's row replaces the user's token (the row's feed scope; deactivation from the CLI,
-a password change or reset, a verification, a deletion included), and a write whose users are unknown (a bulk
-statement) replaces the catalogue token, so an entry stored before such a commit is never used after it. The tokens
+default 600; 0 turns the cache off) stamped with that user's profile token (`models.feed.PROFILE`) and the catalogue
+token (`feed.tokens`). Every commit that changes the user's row replaces the user's profile token (the row's
+`cache_tokens`; deactivation from the CLI, a password change or reset, a verification, a deletion included), and a
+write whose rows are unknown (a bulk statement that does not name them) replaces the catalogue token, so an entry
+stored before such a commit is never used after it. The profile token, not the feed token: a rating or any other
+write that changes only the user's feed leaves the facts current. The tokens
 are read before the database, as for the feed cache: an entry computed from a row older than a commit carries a
 token that the commit has since replaced. While the cache cannot be trusted (a failed call, API.md 21) or reached,
 the facts come from the database.
@@ -22,9 +24,17 @@ from flask import current_app, g
 
 from moviesx.extensions import cache, db
 from moviesx.models import User
-from moviesx.services.feed.tokens import CATALOG_TOKEN_KEY, USER_TOKEN_KEY, cache_failed, new_token, note_read, trusted
+from moviesx.models.feed import PROFILE
+from moviesx.services.feed.tokens import (
+    CATALOG_TOKEN_KEY,
+    cache_failed,
+    new_token,
+    note_read,
+    owned_token_key,
+    trusted,
+)
 
-FACTS_KEY = "auth:facts:v1:{}"  # bump the version when CallerFacts changes shape
+FACTS_KEY = "auth:facts:v2:{}"  # bump the version when CallerFacts changes shape
 
 
 @dataclass(frozen=True)
@@ -49,7 +59,7 @@ def facts_of(user_id: int) -> CallerFacts | None:
     seconds = current_app.config["AUTH_CACHE_SECONDS"]
     if seconds <= 0 or not trusted():
         return _from_database(user_id)
-    user_key = USER_TOKEN_KEY.format(user_id)
+    user_key = owned_token_key(PROFILE, user_id)
     try:
         entry, user_token, catalog_token = cache.get_many(FACTS_KEY.format(user_id), user_key, CATALOG_TOKEN_KEY)
         note_read({user_key: user_token, CATALOG_TOKEN_KEY: catalog_token})  # read before this request's database

@@ -27,7 +27,7 @@ from moviesx.models import Movie, Rating, User
 from moviesx.services.feed import model_store
 from moviesx.services.feed.extraction import CHUNK_ROWS, Triples, stream_triples
 from moviesx.services.feed.interactions import POSITIVE_FROM, watchlist_positives
-from moviesx.services.jobs import enqueue
+from moviesx.services.jobs import enqueue_once
 from moviesx.services.outages import outage
 
 log = logging.getLogger("moviesx.recommender")
@@ -37,6 +37,7 @@ MODEL_KEY = "recommender:model"
 VERSION_KEY = "recommender:version"
 CHANGES_KEY = "recommender:rating-changes"
 RETRAIN_JOB = "moviesx.tasks.recommender.retrain_model"
+RETRAINING = "recommender:retrain"  # `enqueue_once` name: at most one retrain waits in the queue
 RANDOM_STATE = 42
 SETTING_NAMES = ("factors", "regularization", "alpha", "iterations")
 ARRAY_NAMES = ("user_ids", "item_ids", "user_factors", "item_factors")
@@ -275,7 +276,7 @@ def current_model() -> Factors | None:
 def note_rating_change(_sender: Flask | None = None, *, count: int = 1, **_: Any) -> None:
     """Receiver of `rating_changed` (a committed new or changed rating) and `ratings_changed` (`count` of them at
     once): every RECOMMENDER_RETRAIN_AFTER changes enqueue a retrain (once, however many thresholds a bulk change
-    crosses)."""
+    crosses; not at all while one enqueued this way has not started: that one will train on these changes too)."""
     threshold = current_app.config.get("RECOMMENDER_RETRAIN_AFTER", 0)
     if threshold <= 0:
         return
@@ -287,4 +288,4 @@ def note_rating_change(_sender: Flask | None = None, *, count: int = 1, **_: Any
         return
     counter_state.answered()
     if changes and changes // threshold > (changes - count) // threshold:
-        enqueue(RETRAIN_JOB)
+        enqueue_once(RETRAINING, RETRAIN_JOB)

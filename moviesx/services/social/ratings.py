@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy import Select, case, delete, select, update
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from moviesx.clock import utcnow
 from moviesx.extensions import db
@@ -12,7 +13,7 @@ from moviesx.http.errors import error
 from moviesx.models import Movie, MovieList, MovieListItem, Rating, UnseenMark, User
 from moviesx.services.bulk import insert_rows
 from moviesx.services.social.friends import friend_ids
-from moviesx.services.transactions import commit_or, unique_or
+from moviesx.services.transactions import commit_or, kept_on_commit, unique_or
 from moviesx.signals import rating_changed, ratings_changed, unseen_changed
 
 
@@ -39,20 +40,24 @@ def rate(user: User, movie: Movie, value: int) -> Rating:
 
 
 def change_rating(user: User, movie: Movie, value: int) -> Rating:
-    """Change the user's rating of `movie` in one statement, as `_changed_rating` would (404 when there is none)."""
+    """Change the user's rating of `movie` in one statement, as `_changed_rating` would (404 when there is none). The
+    statement returns the whole row, and the answer and the receivers use it with the user and movie the request
+    holds: nothing is read back after the commit."""
     now = utcnow()
-    rating_id = db.session.scalar(
+    rating = db.session.scalars(
         update(Rating)
         .where(Rating.user_id == user.id, Rating.movie_id == movie.id)
         .values(rating=value, updated_at=now, rated_at=case((Rating.rating == value, Rating.rated_at), else_=now))
-        .returning(Rating.id)
-        .execution_options(synchronize_session=False, feed_users=(user.id,))
-    )
-    if rating_id is None:
+        .returning(Rating)
+        .execution_options(synchronize_session=False, populate_existing=True, feed_users=(user.id,))
+    ).one_or_none()
+    if rating is None:
         db.session.rollback()
         raise error(404, "Rating not found")
-    db.session.commit()
-    rating = _committed(rating_id)
+    set_committed_value(rating, "user", user)
+    set_committed_value(rating, "movie", movie)
+    with kept_on_commit():
+        db.session.commit()
     announce_rating(user, rating)
     return rating
 
