@@ -13,11 +13,13 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 worker_class = "gthread"
 # A gthread worker accepts every connection waiting while it is idle, and keeps the keep-alive ones it accepted: a burst
 # of connections (a proxy filling its pool, a load test) landed on one worker, 32 of 32 in a bench run, which then
-# served them all on one core while the others idled. At most twice its threads per worker spreads them (8/8/8/8 with
-# 4 workers); gunicorn then keeps at most `threads` idle keep-alive connections per worker (closing the others after
-# their answer) and leaves further connections in the kernel's backlog, to the first worker with room: they wait,
-# they are not refused.
-worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", 2 * threads))
+# served them all on one core while the others idled. At most four times its threads per worker spreads them over at
+# least connections / (4 x threads) workers. Connections beyond every worker's cap wait in the kernel's backlog for
+# a slot, which frees only when gunicorn closes a connection (it keeps at most `worker_connections - threads` idle
+# keep-alive ones): so the cap must stay above the keep-alive clients a worker serves at once. At twice the threads,
+# 34 connections on 2 workers (16 slots) left some waiting for up to a second (bench_feed foldin: p99 930 ms instead
+# of 34 ms at four times).
+worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", 4 * threads))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5

@@ -92,10 +92,10 @@ def _healthz_per_worker(metrics_dir) -> dict[str, float]:
 
 
 def test_a_burst_of_keep_alive_connections_is_spread_over_the_workers(tmp_path):
-    """Each worker takes at most twice its threads: 8 connections opened at once reach 2 workers of 2 threads 4 and 4,
-    where one worker used to accept them all and serve them on one core."""
+    """Each worker takes at most four times its threads: 8 connections opened at once reach 2 workers of 1 thread 4
+    and 4, where one worker used to accept them all and serve them on one core."""
     metrics_dir = tmp_path / "metrics"
-    server = running_gunicorn(tmp_path, workers=2, GUNICORN_THREADS="2", PROMETHEUS_MULTIPROC_DIR=str(metrics_dir))
+    server = running_gunicorn(tmp_path, workers=2, GUNICORN_THREADS="1", PROMETHEUS_MULTIPROC_DIR=str(metrics_dir))
     with server as port:
         before = _healthz_per_worker(metrics_dir)
         connections = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(8)]
