@@ -88,12 +88,12 @@ def search_page(compute: Callable[[], bytes]) -> bytes:
 def movie_bodies(movie_ids: Sequence[int]) -> list[bytes]:
     """The Movie bodies of `movie_ids` in order (a movie deleted meanwhile is left out): cached ones in one round trip,
     the others loaded together (a constant number of queries) and stored."""
-    keys = {movie_id: _key("movie-id", movie_id) for movie_id in movie_ids}
+    keys = {movie_id: entry_key("movie-id", movie_id) for movie_id in movie_ids}
     token, found = _read(list(keys.values()))
-    bodies = {movie_id: stamped[1] for movie_id, stamped in zip(movie_ids, found, strict=True) if _is_current(stamped, token)}
+    bodies = {movie_id: stamped[1] for movie_id, stamped in zip(movie_ids, found, strict=True) if is_current(stamped, token)}
     missing = [movie_id for movie_id in movie_ids if movie_id not in bodies]
     if missing:
-        token = _token_for_storing(token)
+        token = stamp_for_storing(token)
         loaded = db.session.scalars(select(Movie).where(Movie.id.in_(missing)).options(*movie_load_options())).all()
         fresh = {row.id: json_bytes(MovieSchema().dump(row)) for row in loaded}
         bodies.update(fresh)
@@ -103,11 +103,11 @@ def movie_bodies(movie_ids: Sequence[int]) -> list[bytes]:
 
 def _current(kind: str, value: str, body: Callable[[], Any]) -> Representation:
     """The cached body of `kind`/`value` while current, else `body()` (JSON bytes, or data to serialise) stored."""
-    key = _key(kind, value)
+    key = entry_key(kind, value)
     token, (stamped,) = _read([key])
-    if _is_current(stamped, token):
+    if is_current(stamped, token):
         return Representation(stamped[1], stamped[2])
-    token = _token_for_storing(token)
+    token = stamp_for_storing(token)
     computed = body()
     representation = Representation.of(computed if isinstance(computed, bytes) else json_bytes(computed))
     _store({key: (token, representation.body, representation.etag)}, token)
@@ -118,17 +118,17 @@ def cached(key: str, token_keys: Sequence[str], body: Callable[[], Any]) -> Repr
     """The body cached under `key` while its stamp is the current value of every token of `token_keys` (read in one
     round trip with it), else `body()` stored under them: for bodies that other tokens guard besides the catalogue's
     (`feed.tokens.owned_token_key`), which the caller lists with CATALOG_TOKEN_KEY. Shared cache only."""
-    stamp, (stamped,) = _read_stamped([key], token_keys)
-    if _is_current(stamped, stamp):
+    stamp, (stamped,) = read_stamped([key], token_keys)
+    if is_current(stamped, stamp):
         return Representation(stamped[1], stamped[2])
-    stamp = _token_for_storing(stamp, token_keys)
+    stamp = stamp_for_storing(stamp, token_keys)
     computed = body()
     representation = Representation.of(computed if isinstance(computed, bytes) else json_bytes(computed))
     _store({key: (stamp, representation.body, representation.etag)}, stamp, local=False)
     return representation
 
 
-def _key(kind: str, value: Any) -> str:
+def entry_key(kind: str, value: Any) -> str:
     return ENTRY_KEY.format(kind, active_language(), request.host_url, value)
 
 
@@ -167,7 +167,7 @@ def _read(keys: list[str]) -> tuple[str | None, list]:
         return None, [None] * len(keys)
     token = read_in_request(CATALOG_TOKEN_KEY)
     entries = _local().get(keys) if token is not None else [None] * len(keys)
-    missing = [position for position, stamped in enumerate(entries) if not _is_current(stamped, token)]
+    missing = [position for position, stamped in enumerate(entries) if not is_current(stamped, token)]
     if not missing:
         return token, entries
     try:
@@ -180,11 +180,11 @@ def _read(keys: list[str]) -> tuple[str | None, list]:
         return None, [None] * len(keys)
     for position, stamped in zip(missing, fetched, strict=True):
         entries[position] = stamped
-    _local().put({keys[position]: entries[position] for position in missing if _is_current(entries[position], token)})
+    _local().put({keys[position]: entries[position] for position in missing if is_current(entries[position], token)})
     return token, entries
 
 
-def _read_stamped(keys: list[str], token_keys: Sequence[str]) -> tuple[Any, list]:
+def read_stamped(keys: list[str], token_keys: Sequence[str]) -> tuple[Any, list]:
     """(stamp of `token_keys`, entries of `keys`) in one round trip to the shared cache; (None, Nones) when the cache
     is off or not trusted. The stamp is the tuple of the tokens, None when one is missing."""
     if _enabled():
@@ -197,11 +197,11 @@ def _read_stamped(keys: list[str], token_keys: Sequence[str]) -> tuple[Any, list
     return None, [None] * len(keys)
 
 
-def _is_current(stamped: Stamped | None, token: Any) -> bool:
+def is_current(stamped: Stamped | None, token: Any) -> bool:
     return token is not None and isinstance(stamped, tuple) and len(stamped) == 3 and stamped[0] == token
 
 
-def _token_for_storing(token: Any, token_keys: Sequence[str] | None = None) -> Any:
+def stamp_for_storing(token: Any, token_keys: Sequence[str] | None = None) -> Any:
     """The stamp for what is about to be read from the database: the one just read, or new tokens where the cache
     holds none yet (never trained, evicted, cleared): the catalogue token, or the tuple of `token_keys`' tokens;
     None when nothing may be stored."""
@@ -229,13 +229,8 @@ def _store(entries: dict[str, Stamped], token: Any, *, local: bool = True) -> No
         _local().put(entries)
 
 
-# The mechanism for another domain's entries whose tokens the entry itself names (services.lists.detail_cache).
-entry_key = _key  # kind and path value, under the active language and the URL root
-read_stamped = _read_stamped
-is_current = _is_current
-stamp_for_storing = _token_for_storing
-
-
 def store(entries: dict[str, Any], stamp: Any) -> None:
-    """Store entries stamped with several tokens in the shared cache (this process keeps catalogue entries only)."""
+    """Store entries stamped with several tokens in the shared cache (this process keeps catalogue entries only): with
+    `entry_key`, `read_stamped`, `is_current` and `stamp_for_storing`, the mechanism for another domain's entries whose
+    tokens the entry itself names (services.lists.detail_cache)."""
     _store(entries, stamp, local=False)
