@@ -105,13 +105,7 @@ def _current(kind: str, value: str, body: Callable[[], Any]) -> Representation:
     """The cached body of `kind`/`value` while current, else `body()` (JSON bytes, or data to serialise) stored."""
     key = entry_key(kind, value)
     token, (stamped,) = _read([key])
-    if is_current(stamped, token):
-        return Representation(stamped[1], stamped[2])
-    token = stamp_for_storing(token)
-    computed = body()
-    representation = Representation.of(computed if isinstance(computed, bytes) else json_bytes(computed))
-    _store({key: (token, representation.body, representation.etag)}, token)
-    return representation
+    return _served(key, stamped, token, None, body)
 
 
 def cached(key: str, token_keys: Sequence[str], body: Callable[[], Any]) -> Representation:
@@ -119,12 +113,18 @@ def cached(key: str, token_keys: Sequence[str], body: Callable[[], Any]) -> Repr
     round trip with it), else `body()` stored under them: for bodies that other tokens guard besides the catalogue's
     (`feed.tokens.owned_token_key`), which the caller lists with CATALOG_TOKEN_KEY. Shared cache only."""
     stamp, (stamped,) = read_stamped([key], token_keys)
+    return _served(key, stamped, stamp, token_keys, body)
+
+
+def _served(key: str, stamped, stamp: Any, token_keys: Sequence[str] | None, body: Callable[[], Any]) -> Representation:
+    """The entry read under `key` when `stamp` proves it current; else `body()`, stored under a stamp taken before it
+    runs (catalogue entries also in this process's copies, `token_keys` ones in the shared cache only)."""
     if is_current(stamped, stamp):
         return Representation(stamped[1], stamped[2])
     stamp = stamp_for_storing(stamp, token_keys)
     computed = body()
     representation = Representation.of(computed if isinstance(computed, bytes) else json_bytes(computed))
-    _store({key: (stamp, representation.body, representation.etag)}, stamp, local=False)
+    _store({key: (stamp, representation.body, representation.etag)}, stamp, local=token_keys is None)
     return representation
 
 
