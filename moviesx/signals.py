@@ -11,10 +11,10 @@ from blinker import Namespace
 _signals = Namespace()
 
 rating_changed = _signals.signal("rating-changed")
-"""A rating was created or changed and committed: `user` (the rater) and `rating`."""
+"""A rating was created or changed and committed: `user_id` (the rater's)."""
 
 ratings_changed = _signals.signal("ratings-changed")
-"""Many ratings of one user were created or changed at once (an import) and committed: `user` and `count`."""
+"""Many ratings of one user were created or changed at once (an import) and committed: `user_id` and `count`."""
 
 unseen_changed = _signals.signal("unseen-changed")
-"""A movie was marked or unmarked as unseen and committed: `user`."""
+"""A movie was marked or unmarked as unseen and committed: `user_id`."""

@@ -74,7 +74,8 @@ def feed_scope_of(table: FromClause) -> FeedScope | None:
 CACHE_TOKENS = "cache_tokens"  # the key of an association table's token declaration in `Table.info`
 PROFILE = "profile"  # a user's own profile and the owner facts of their lists: the user's row, platforms, followed persons
 LIST = "list"  # a movie list's detail: the list's row and its items
-TOKEN_KINDS = (PROFILE, LIST)
+FRIENDS = "friends"  # whom a user's rating reaches (`services.feed.fanout`): the user's friendship rows
+TOKEN_KINDS = (PROFILE, LIST, FRIENDS)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 from moviesx.clock import utcnow
 from moviesx.extensions import db
 from moviesx.models.base import SoftDeleteMixin, TimestampMixin
-from moviesx.models.feed import FeedScope
+from moviesx.models.feed import FRIENDS, FeedScope, OwnedToken
 
 FRIEND_REQUEST_STATUSES = {"P": "Pending", "A": "Accepted", "R": "Rejected"}
 
@@ -53,6 +53,7 @@ class Friendship(db.Model):
 
     __tablename__ = "friendships"
     feed_scope = FeedScope.owner("user_id", "friend_id")
+    cache_tokens = (OwnedToken(FRIENDS, "user_id"),)  # (both rows of a pair are written together)
     __table_args__ = (
         CheckConstraint("user_id <> friend_id", name="not_self"),
         # Friends' activity (API.md 16): the newest friendships overall, and per user.

@@ -57,13 +57,12 @@ def commit_or(answer: Answer) -> None:
 
 
 @contextmanager
-def kept_on_commit() -> Iterator[None]:
-    """Commits in the block leave the session's objects as they are instead of expiring them (`expire_on_commit`
-    off for this session, for the block only): for a service that answers from rows its own statement has just
-    written and returned (`RETURNING`), which a reload after the commit would only read back."""
-    session = db.session()
-    previous, session.expire_on_commit = session.expire_on_commit, False
-    try:
-        yield
-    finally:
-        session.expire_on_commit = previous
+def autocommit() -> Iterator[None]:
+    """For a write that is one statement: when the session holds no connection yet, it gets one in autocommit mode
+    (SQLAlchemy's per-transaction isolation level), so that the database commits the statement alone, without the
+    BEGIN and COMMIT round trips; the session's `commit()` in the block then only runs its listeners (the feed
+    invalidation). After a read in the same request the session is in a transaction already: it commits as usual.
+    The pool gives the connection back with its default isolation level."""
+    if not db.session().in_transaction():
+        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    yield

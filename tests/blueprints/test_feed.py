@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from moviesx.extensions import db
-from moviesx.services.feed import recommender, tokens
+from moviesx.services.feed import invalidation, recommender
 from tests.factories import (
     AwardFactory,
     GenreFactory,
@@ -133,7 +133,7 @@ def test_query_count_does_not_grow_with_the_catalogue(as_user, app, count_querie
             recommender.retrain()
         client = as_user(user)
         client.get("/api/movies/")  # warm the shared rating aggregate, as a running server has it
-        tokens.invalidate(users={user.id})  # count the computed feed, not the cached one
+        invalidation.invalidate(users={user.id})  # count the computed feed, not the cached one
         with count_queries() as counter:
             assert len(client.get("/api/movies/").get_json()) == 20
         return counter.count

@@ -13,7 +13,7 @@ from sqlalchemy import delete
 from moviesx.extensions import cache, db
 from moviesx.models import Movie, MovieTranslation, UnseenMark
 from moviesx.services.feed import cache as feed_cache
-from moviesx.services.feed import recommender, tokens
+from moviesx.services.feed import invalidation, recommender, tokens
 from tests.factories import AwardFactory, GenreFactory, PlatformFactory, UserFactory, link_movie, make_friends
 from tests.support import outages
 from tests.support.backends import stopped_redis_url
@@ -428,7 +428,7 @@ def test_an_invalidation_racing_a_reader_logs_nothing(redis_app_config, app, log
     thread.start()
     try:
         for _ in range(300):
-            tokens.invalidate(users={user.id})
+            invalidation.invalidate(users={user.id})
     finally:
         stop.set()
         thread.join()

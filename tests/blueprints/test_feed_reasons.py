@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from moviesx.extensions import db
 from moviesx.models import Rating
-from moviesx.services.feed import recommender, tokens
+from moviesx.services.feed import invalidation, recommender
 from moviesx.services.feed.foldin import FoldedUser
 from tests.factories import AwardFactory, GenreFactory, UserFactory, link_movie, make_friends
 from tests.support.outages import counter
@@ -164,7 +164,7 @@ def test_both_routes_serve_the_same_cached_entry(as_user, app):
     items = recommendations(as_user, user)
     assert hits() == before + 1
     assert [item["movie"] for item in items] == json.loads(body)
-    tokens.invalidate(users={user.id})
+    invalidation.invalidate(users={user.id})
     recommendations(as_user, user)
     assert hits() == before + 1  # a new computation, stored for the feed
     assert as_user(user).get("/api/movies/").get_data() == body

@@ -407,38 +407,7 @@ def test_list_query_counts_do_not_grow_with_the_page(as_user, me, movie, count_q
         assert counts[0] == counts[1], (path, counts)
 
 
-def test_a_rating_change_costs_five_statements_however_many_friends(redis_app_config, as_user, me, movie, count_queries):
-    """The caller's row (its cached facts went with its last change), the movie, one UPDATE ... RETURNING, the friends
-    whose feeds it changes, and the committed rating with its user and movie for the answer (the feed warm-up goes to
-    the queue)."""
-    for _ in range(5):
-        make_friends(me, UserFactory())
-    RatingFactory(user=me, movie=movie, rating=3)
-    for value in (4, 5, 5):
-        db.session.expire_all()
-        with count_queries() as counter:
-            response = as_user(me).put("/api/movies/the-movie/ratings/", json={"rating": value})
-        assert (response.status_code, response.get_json()["rating"]) == (200, value)
-        assert counter.count <= 5, counter.statements
-
-
-def test_a_rating_change_costs_four_statements_on_warm_facts(redis_app_config, as_user, me, movie, count_queries):
-    """A rating leaves the caller's cached facts current: the caller's row, the movie, one UPDATE ... RETURNING (the
-    answer's row) and the friends whose feeds it changes; nothing is read back after the commit."""
-    for _ in range(5):
-        make_friends(me, UserFactory())
-    RatingFactory(user=me, movie=movie, rating=3)
-    assert as_user(me).put("/api/movies/the-movie/ratings/", json={"rating": 4}).status_code == 200
-    for value in (4, 5, 2):
-        db.session.expire_all()
-        with count_queries() as counter:
-            response = as_user(me).put("/api/movies/the-movie/ratings/", json={"rating": value})
-        assert (response.status_code, response.get_json()["rating"]) == (200, value)
-        assert response.get_json()["user"] == f"{BASE}/api/users/{me.username}/"
-        assert counter.count <= 4, counter.statements
-        assert not [statement for statement in counter.statements if statement.lstrip().startswith("SELECT ratings")]
-    db.session.expire_all()
-    assert db.session.query(Rating).one().rating == 2
+# The rating PUT's statements: tests/blueprints/test_rating_change_path.py
 
 
 def test_a_new_rating_costs_six_statements(redis_app_config, as_user, me, movie, count_queries):

@@ -5,12 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from sqlalchemy import select
 
+from moviesx.extensions import db
 from moviesx.http.errors import APIError
 from moviesx.models import Rating
 from moviesx.schemas.activity import ACTIVITY_KINDS
+from moviesx.services.accounts.caller import CallerFacts
 from moviesx.services.activity.cursor import Position, activity_id, decode, encode
 from moviesx.services.activity.kinds import KEY_COUNTS, KINDS, chosen
+from moviesx.services.catalog.movie_keys import MovieKey
 from moviesx.services.social.ratings import change_rating, rate
 from tests.factories import MovieFactory, UserFactory
 
@@ -48,12 +52,16 @@ def test_cursor_round_trip():
 def test_rated_at_moves_only_when_the_value_changes(app, clock):
     user, movie = UserFactory(), MovieFactory()
     created = clock.now.replace(tzinfo=None)
+    caller, key = CallerFacts.of(user), MovieKey(movie.id, movie.slug)
     rate(user, movie, 3)
-    clock.advance(seconds=5)
-    rating = change_rating(user, movie, 3)
-    assert (rating.rated_at, rating.updated_at) == (created, clock.now.replace(tzinfo=None))
+
+    def row() -> Rating:
+        return db.session.scalars(select(Rating).execution_options(populate_existing=True)).one()
 
     clock.advance(seconds=5)
-    rating = change_rating(user, movie, 4)
-    assert rating.rated_at == rating.updated_at == clock.now.replace(tzinfo=None)
-    assert isinstance(rating, Rating)
+    assert change_rating(caller, key, 3).rating == 3
+    assert (row().rated_at, row().updated_at) == (created, clock.now.replace(tzinfo=None))
+
+    clock.advance(seconds=5)
+    assert change_rating(caller, key, 4).rating == 4
+    assert row().rated_at == row().updated_at == clock.now.replace(tzinfo=None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from moviesx.http.auth import VERIFIED, authenticated, current_user
+from moviesx.http.auth import VERIFIED, authenticated, current_facts, current_user
 from moviesx.http.blueprint import Blueprint, resolves
 from moviesx.http.lookup import get_or_404
 from moviesx.http.pagination import cursor, page
@@ -18,6 +18,7 @@ from moviesx.schemas.social.activity import (
     ReviewInputSchema,
     ReviewSchema,
 )
+from moviesx.services.catalog.movie_keys import MovieKey, live_movie_key
 from moviesx.services.social import ratings, reviews
 
 blp = Blueprint(
@@ -90,16 +91,16 @@ def rate_movie(data: dict, movie: Movie):
 
 @blp.route("/<movie_slug:slug>/ratings/", methods=["PUT"])
 @authenticated(VERIFIED)
-@resolves(movie=movie_by_slug)
+@resolves(movie=live_movie_key)
 @blp.arguments(RatingInputSchema)
 @blp.response(200, RatingSchema)
 @blp.alt_response(404, response="NOT_FOUND_OR_ERROR")
-def change_rating(data: dict, movie: Movie):
+def change_rating(data: dict, movie: MovieKey):
     """Change the caller's rating of a movie
 
     Any verified user. `created_at` is kept; 404 `{"error": "Rating not found"}` when the caller has not rated it.
     """
-    return ratings.change_rating(current_user(), movie, data["rating"])
+    return ratings.change_rating(current_facts(), movie, data["rating"])
 
 
 @blp.route("/<movie_slug:slug>/unseen/", methods=["POST"])

@@ -1,7 +1,8 @@
 """The facts of the caller that the authentication ladder reads (API.md 2.2), without a database round trip when safe.
 
 Steps 2-5 of the ladder and the active language need five facts of the user a token names: active, verified, staff,
-the time of the last password change and the preferred language. They are cached per user (AUTH_CACHE_SECONDS,
+the time of the last password change and the preferred language; the username comes with them, for answers that name
+the caller (the rating PUT's). They are cached per user (AUTH_CACHE_SECONDS,
 default 600; 0 turns the cache off) stamped with that user's profile token (`models.feed.PROFILE`) and the catalogue
 token (`feed.tokens`). Every commit that changes the user's row replaces the user's profile token (the row's
 `cache_tokens`; deactivation from the CLI, a password change or reset, a verification, a deletion included), and a
@@ -34,12 +35,13 @@ from moviesx.services.feed.tokens import (
     trusted,
 )
 
-FACTS_KEY = "auth:facts:v2:{}"  # bump the version when CallerFacts changes shape
+FACTS_KEY = "auth:facts:v3:{}"  # bump the version when CallerFacts changes shape
 
 
 @dataclass(frozen=True)
 class CallerFacts:
     id: int
+    username: str
     is_active: bool
     verified: bool
     is_staff: bool
@@ -48,7 +50,15 @@ class CallerFacts:
 
     @classmethod
     def of(cls, user: User) -> CallerFacts:
-        return cls(user.id, user.is_active, user.verified, user.is_staff, user.password_changed_at, user.preferred_language)
+        return cls(
+            user.id,
+            user.username,
+            user.is_active,
+            user.verified,
+            user.is_staff,
+            user.password_changed_at,
+            user.preferred_language,
+        )
 
 
 def facts_of(user_id: int) -> CallerFacts | None:

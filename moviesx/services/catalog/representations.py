@@ -17,11 +17,9 @@ bounds an entry's life (the window left if a process dies between a commit and i
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from cachetools import TTLCache
 from flask import current_app, request
 from sqlalchemy import select
 
@@ -40,6 +38,7 @@ from moviesx.schemas.catalog.items import (
     person_load_options,
 )
 from moviesx.services.feed.tokens import CATALOG_TOKEN_KEY, cache_failed, new_token, read_in_request, trusted
+from moviesx.services.local_copies import LocalCopies, local_copies
 
 ENTRY_KEY = "catalog:v1:{}:{}:{}:{}"  # kind, language, URL root, path value; bump when a body's shape changes
 Stamped = tuple[Any, bytes, str]  # (catalogue token, or a tuple of tokens (`cached`), body, tag): what the cache holds
@@ -136,27 +135,8 @@ def _enabled() -> bool:
     return current_app.config["CATALOG_CACHE_SECONDS"] > 0 and trusted()
 
 
-class _Local:
-    """This process's copies of catalogue entries (thread-safe: gthread workers share it)."""
-
-    def __init__(self, seconds: int) -> None:
-        self.lock = threading.Lock()
-        self.entries: TTLCache = TTLCache(maxsize=LOCAL_ENTRIES, ttl=seconds)
-
-    def get(self, keys: list[str]) -> list:
-        with self.lock:
-            return [self.entries.get(key) for key in keys]
-
-    def put(self, entries: dict[str, Stamped]) -> None:
-        with self.lock:
-            self.entries.update(entries)
-
-
-def _local() -> _Local:
-    extensions = current_app.extensions
-    return extensions.get("moviesx.catalog_local") or extensions.setdefault(
-        "moviesx.catalog_local", _Local(current_app.config["CATALOG_CACHE_SECONDS"])
-    )
+def _local() -> LocalCopies:
+    return local_copies("catalog", LOCAL_ENTRIES, current_app.config["CATALOG_CACHE_SECONDS"])
 
 
 def _read(keys: list[str]) -> tuple[str | None, list]:

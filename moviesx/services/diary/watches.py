@@ -85,9 +85,9 @@ def _log(user: User, movie: Movie, watched_on: date, rating: int | None, note: s
         db.session.add(watch)
         db.session.commit()
     if staged is not None:
-        announce_rating(user, staged)
+        announce_rating(user.id)
     if unmarked:
-        unseen_changed.send(current_app._get_current_object(), user=user)
+        unseen_changed.send(current_app._get_current_object(), user_id=user.id)
     return db.session.scalars(
         select(Watch).where(Watch.id == watch.id).options(*watch_load_options()).execution_options(populate_existing=True)
     ).one()

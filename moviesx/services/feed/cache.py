@@ -127,15 +127,15 @@ def _serve(
     return body, provenance, MISS
 
 
-def warm_later(_sender: Flask, *, user: User, **_: Any) -> None:
+def warm_later(_sender: Flask, *, user_id: int, **_: Any) -> None:
     """Receiver of `rating_changed`, `ratings_changed` and `unseen_changed`: compute the user's feed in the background
     (RQ, or inline after the response), so that going back to the feed right after their change finds it ready
     instead of computing it. A warm-up of the user on this host that has not started yet covers this change too, and
     one starts WARM_SPACING after the previous one at the earliest: a stream of changes costs one warm-up a second,
     not one per change."""
     if current_app.config["FEED_CACHE_SECONDS"] > 0 and has_request_context():
-        name = _warming(user.id, request.host_url)
-        jobs.enqueue_once(name, WARM_JOB, user.id, request.host_url, spacing=WARM_SPACING, retry=False)
+        name = _warming(user_id, request.host_url)
+        jobs.enqueue_once(name, WARM_JOB, user_id, request.host_url, spacing=WARM_SPACING, retry=False)
 
 
 def warm(user_id: int, host_url: str) -> None:

@@ -11,6 +11,7 @@ scope, with `feed_users`, else it replaces the catalogue token. `install_listene
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import chain
@@ -19,8 +20,10 @@ from flask import has_app_context
 from sqlalchemy import FromClause, event, inspect
 from sqlalchemy.orm import InstanceState, ORMExecuteState, Session
 
+from moviesx.extensions import cache
 from moviesx.models.feed import FeedReach, FeedScope, OwnedToken, cache_tokens_of, feed_scope_of
-from moviesx.services.feed.tokens import invalidate
+from moviesx.services.feed.fanout import friends_of
+from moviesx.services.feed.tokens import USER_TOKEN_KEY, CacheWriteFailed, cache_failed, flush, owned_token_key, trusted
 
 FEED_USERS_OPTION = "feed_users"  # execution option naming the users a bulk statement touches
 TOKEN_ROWS_OPTION = "token_rows"  # execution option naming, per cache token kind, the rows a bulk statement touches
@@ -139,6 +142,33 @@ def _invalidate_after_commit(session: Session) -> None:
     changes = session.info.pop(_PENDING, None)
     if changes and has_app_context():
         invalidate(users=changes.users, fanout=changes.fanout, owned=changes.owned, catalog=changes.catalog)
+
+
+def invalidate(
+    *,
+    users: set[int] = frozenset(),
+    fanout: set[int] = frozenset(),
+    owned: set[tuple[str, int]] = frozenset(),
+    catalog: bool = False,
+) -> None:
+    """Give new tokens to `users`, to `fanout` and their friends (`feed.fanout`), to the `owned` (kind, row id)
+    tokens, or (catalog) to every feed and cached body. Call after a commit.
+
+    Tokens are replaced, not deleted: a delete cannot tell a failure from a reader that recreated the token at once.
+    """
+    if catalog:
+        flush()
+        return
+    if not trusted():
+        return  # the catalogue token is replaced as soon as the cache answers: that invalidates this commit too
+    try:
+        affected = set(users) | set(fanout) | friends_of(fanout)
+        tokens = {USER_TOKEN_KEY.format(user_id): secrets.token_hex(8) for user_id in affected}
+        tokens.update({owned_token_key(kind, row_id): secrets.token_hex(8) for kind, row_id in owned})
+        if tokens and len(cache.set_many(tokens, timeout=0)) != len(tokens):
+            raise CacheWriteFailed("not every feed token could be replaced")
+    except Exception as exc:  # noqa: BLE001 - the write has committed; the next flush invalidates what this missed
+        cache_failed(exc)
 
 
 def _forget_rolled_back_changes(session: Session) -> None:

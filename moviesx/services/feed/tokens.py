@@ -22,10 +22,8 @@ import time
 from dataclasses import dataclass, field
 
 from flask import Flask, current_app, has_request_context, request
-from sqlalchemy import select
 
-from moviesx.extensions import cache, db
-from moviesx.models import Friendship
+from moviesx.extensions import cache
 from moviesx.services.outages import RETRY_SECONDS, Outage, outage
 
 log = logging.getLogger("moviesx.feed")
@@ -62,37 +60,6 @@ def note_read(tokens: dict[str, str | None]) -> None:
 def read_in_request(key: str) -> str | None:
     """A token `note_read()` remembered for this request, or None."""
     return request.environ.get(_READ_IN_REQUEST, {}).get(key) if has_request_context() else None
-
-
-def invalidate(
-    *,
-    users: set[int] = frozenset(),
-    fanout: set[int] = frozenset(),
-    owned: set[tuple[str, int]] = frozenset(),
-    catalog: bool = False,
-) -> None:
-    """Give new tokens to `users`, to `fanout` and their friends, to the `owned` (kind, row id) tokens, or (catalog)
-    to every feed and cached body. Call after a commit.
-
-    Tokens are replaced, not deleted: a delete cannot tell a failure from a reader that recreated the token at once.
-    """
-    if catalog:
-        flush()
-        return
-    if not trusted():
-        return  # the catalogue token is replaced as soon as the cache answers: that invalidates this commit too
-    try:
-        affected = set(users) | set(fanout)
-        if fanout:
-            # After the commit, so that it sees friendships committed meanwhile too; one statement, no transaction.
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-                affected.update(connection.scalars(select(Friendship.friend_id).where(Friendship.user_id.in_(fanout))))
-        tokens = {USER_TOKEN_KEY.format(user_id): secrets.token_hex(8) for user_id in affected}
-        tokens.update({owned_token_key(kind, row_id): secrets.token_hex(8) for kind, row_id in owned})
-        if tokens and len(cache.set_many(tokens, timeout=0)) != len(tokens):
-            raise CacheWriteFailed("not every feed token could be replaced")
-    except Exception as exc:  # noqa: BLE001 - the write has committed; the next flush invalidates what this missed
-        cache_failed(exc)
 
 
 @dataclass

@@ -66,7 +66,7 @@ def apply(user: User, history: History, movie_ids: Sequence[int | None]) -> dict
                 raise
     announce_ratings(user, len(plan.new_ratings) + len(plan.changed_ratings))
     if plan.unseen_removed and not (plan.new_ratings or plan.changed_ratings):
-        unseen_changed.send(current_app._get_current_object(), user=user)  # (the ratings' event warms the feed too)
+        unseen_changed.send(current_app._get_current_object(), user_id=user.id)  # (the ratings' event warms the feed too)
     return report(history, movie_ids, plan)
 
 

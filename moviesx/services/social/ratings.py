@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from flask import current_app
 from sqlalchemy import Select, case, delete, select, update
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from moviesx.clock import utcnow
 from moviesx.extensions import db
 from moviesx.http.errors import error
 from moviesx.models import Movie, MovieList, MovieListItem, Rating, UnseenMark, User
+from moviesx.services.accounts.caller import CallerFacts
 from moviesx.services.bulk import insert_rows
+from moviesx.services.catalog.movie_keys import MovieKey, live_movie_key
 from moviesx.services.social.friends import friend_ids
-from moviesx.services.transactions import commit_or, kept_on_commit, unique_or
+from moviesx.services.transactions import autocommit, commit_or, unique_or
 from moviesx.signals import rating_changed, ratings_changed, unseen_changed
 
 
@@ -35,31 +39,41 @@ def rate(user: User, movie: Movie, value: int) -> Rating:
         rating_id = rating.id
         db.session.commit()
     rating = _committed(rating_id)
-    announce_rating(user, rating)
+    announce_rating(user.id)
     return rating
 
 
-def change_rating(user: User, movie: Movie, value: int) -> Rating:
-    """Change the user's rating of `movie` in one statement, as `_changed_rating` would (404 when there is none). The
-    statement returns the whole row, and the answer and the receivers use it with the user and movie the request
-    holds: nothing is read back after the commit."""
+@dataclass(frozen=True)
+class ChangedRating:
+    """The rating PUT's answer, read by `RatingSchema` as it reads a `Rating`: the changed columns its statement
+    returned, with the caller's facts and the movie's key the request resolved (each names its URL)."""
+
+    id: int
+    rating: int
+    created_at: datetime
+    user: CallerFacts
+    movie: MovieKey
+
+
+def change_rating(caller: CallerFacts, movie: MovieKey, value: int) -> ChangedRating:
+    """Change the caller's rating of `movie` in one statement, committed on its own, as `_changed_rating` would (404
+    when there is none; the generic 404 when the movie is gone since the request resolved it). Nothing is read before
+    or after it: the answer is what it returns."""
     now = utcnow()
-    rating = db.session.scalars(
-        update(Rating)
-        .where(Rating.user_id == user.id, Rating.movie_id == movie.id)
-        .values(rating=value, updated_at=now, rated_at=case((Rating.rating == value, Rating.rated_at), else_=now))
-        .returning(Rating)
-        .execution_options(synchronize_session=False, populate_existing=True, feed_users=(user.id,))
-    ).one_or_none()
-    if rating is None:
-        db.session.rollback()
-        raise error(404, "Rating not found")
-    set_committed_value(rating, "user", user)
-    set_committed_value(rating, "movie", movie)
-    with kept_on_commit():
+    with autocommit():
+        row = db.session.execute(
+            update(Rating)
+            .where(Rating.user_id == caller.id, Rating.movie_id == movie.id)
+            .values(rating=value, updated_at=now, rated_at=case((Rating.rating == value, Rating.rated_at), else_=now))
+            .returning(Rating.id, Rating.rating, Rating.created_at)
+            .execution_options(synchronize_session=False, feed_users=(caller.id,))
+        ).one_or_none()
         db.session.commit()
-    announce_rating(user, rating)
-    return rating
+    if row is None:
+        live_movie_key(movie.slug)  # the generic 404 when the movie is gone
+        raise error(404, "Rating not found")
+    announce_rating(caller.id)
+    return ChangedRating(row.id, row.rating, row.created_at, caller, movie)
 
 
 def stage_rating(user: User, movie: Movie, value: int) -> Rating:
@@ -70,9 +84,10 @@ def stage_rating(user: User, movie: Movie, value: int) -> Rating:
     return _new_rating(user, movie, value) if rating is None else _changed_rating(rating, value)
 
 
-def announce_rating(user: User, rating: Rating) -> None:
-    """After the commit of a created or changed rating: its side effects (retrain counter, feed warm-up)."""
-    rating_changed.send(current_app._get_current_object(), user=user, rating=rating)
+def announce_rating(user_id: int) -> None:
+    """After the commit of a created or changed rating of user `user_id`: its side effects (retrain counter, feed
+    warm-up)."""
+    rating_changed.send(current_app._get_current_object(), user_id=user_id)
 
 
 def _committed(rating_id: int) -> Rating:
@@ -104,7 +119,7 @@ def mark_unseen(user: User, movie: Movie) -> None:
         raise error(400, "Movie already marked as unseen")
     db.session.add(UnseenMark(user_id=user.id, movie_id=movie.id))
     commit_or(error(400, "Movie already marked as unseen"))
-    unseen_changed.send(current_app._get_current_object(), user=user)
+    unseen_changed.send(current_app._get_current_object(), user_id=user.id)
 
 
 def unmark_unseen(user: User, movie: Movie) -> None:
@@ -117,7 +132,7 @@ def unmark_unseen(user: User, movie: Movie) -> None:
         db.session.rollback()
         raise error(400, "Movie not marked as unseen")
     db.session.commit()
-    unseen_changed.send(current_app._get_current_object(), user=user)
+    unseen_changed.send(current_app._get_current_object(), user_id=user.id)
 
 
 def stage_ratings(user: User, new: dict[int, int], changed: dict[int, int]) -> None:
@@ -139,7 +154,7 @@ def announce_ratings(user: User, count: int) -> None:
     """After the commit of `count` ratings of the user created or changed at once: their side effects, once (the
     retrain counter counts every rating)."""
     if count:
-        ratings_changed.send(current_app._get_current_object(), user=user, count=count)
+        ratings_changed.send(current_app._get_current_object(), user_id=user.id, count=count)
 
 
 def friends_ratings(user: User, movie: Movie) -> Select:
