@@ -77,9 +77,12 @@ def register_extensions(app: Flask) -> None:
     from moviesx import models  # noqa: F401 - every model must be known to Alembic and the mapper
     from moviesx.extensions import api, babel, cache, cors, db, limiter, migrate
     from moviesx.http.language import active_language
+    from moviesx.services.connections import ping_idle_connections
     from moviesx.services.feed.invalidation import install_listeners
 
     db.init_app(app)
+    with app.app_context():
+        ping_idle_connections(db.engine)
     install_listeners()  # the session listeners that invalidate cached feeds, once per process
     migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", _migrations_dir())), render_as_batch=True)
     cache.init_app(app)

@@ -55,10 +55,10 @@ def _secret_key_file(instance_path: Path) -> str:
 
 
 def engine_options(database_url: str, connect_timeout: int) -> dict[str, Any]:
-    """Ping a pooled connection before handing it out, so that one a database restart broke is replaced instead of
-    failing a request; give up connecting to PostgreSQL after `connect_timeout` seconds, so that an unreachable
-    server answers 503 within seconds, not after the system's TCP timeout (API.md 21)."""
-    options: dict[str, Any] = {"pool_pre_ping": True}
+    """Give up connecting to PostgreSQL after `connect_timeout` seconds, so that an unreachable server answers 503
+    within seconds, not after the system's TCP timeout (API.md 21). Pooled connections are checked before use when
+    they have been idle (`services.connections`), not each time (`pool_pre_ping`)."""
+    options: dict[str, Any] = {}
     if database_url.startswith("postgresql"):
         options["connect_args"] = {"connect_timeout": connect_timeout}
     return options

@@ -155,6 +155,7 @@ def app(request, app_config, backend, shared_dir, sqlite_template, database_url)
             yield application
         finally:
             db.session.remove()
+            db.engine.dispose()  # fresh connections: a test may have cut the pooled ones (checked only when idle)
             if db.engine.dialect.name == "postgresql":
                 _empty_tables(db)
             db.engine.dispose()

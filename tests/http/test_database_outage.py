@@ -22,6 +22,7 @@ from moviesx.http.auth import VERIFIED, authenticated
 from moviesx.http.errors import json_response
 from moviesx.models import User
 from moviesx.services.accounts.tokens import issue_access
+from moviesx.services.connections import PING_AFTER_IDLE_SECONDS
 from tests.conftest import base_config
 from tests.factories import DEFAULT_PASSWORD, MovieFactory, UserFactory
 from tests.support.tcp_proxy import TcpProxy
@@ -137,6 +138,19 @@ def test_postgresql_going_away_answers_503_and_the_pool_recovers(app, outage, se
 
 
 @postgresql_only
+def test_a_pooled_connection_that_died_while_idle_is_replaced_before_use(app, outage, server, outage_log):
+    """Connections are checked when they come out of the pool after PING_AFTER_IDLE_SECONDS or more of rest."""
+    assert login(server).status_code == 401  # (no such user yet) the pool holds a connection through the proxy
+    outage.cut()
+    outage.restore()  # the connection is gone, the database is back
+    time.sleep(PING_AFTER_IDLE_SECONDS + 0.1)
+    UserFactory(username="alice")
+    db.session.remove()
+    assert login(server).status_code == 200
+    assert outage_log.records == []
+
+
+@postgresql_only
 def test_each_outage_is_logged_once(app, outage, server, outage_log):
     UserFactory(username="alice")
     for _ in range(2):
@@ -245,6 +259,7 @@ def test_an_sqlite_file_that_cannot_be_opened_answers_503_until_it_exists(unopen
     assert [level for level, _ in messages(outage_log)] == [logging.ERROR, logging.WARNING]
 
 
+@pytest.mark.fresh_app  # it adds a route
 @pytest.mark.parametrize("statement", ["SELECT * FROM no_such_table", "SELEC 1"])
 def test_a_wrong_statement_stays_a_500(app, server, outage_log, statement):
     """SQLite reports these as OperationalError too: only a connection problem is an outage."""
@@ -327,8 +342,8 @@ def test_connect_timeout_setting(tmp_path):
         return production_engine_options(tmp_path, url, **environ)
 
     postgresql = "postgresql+psycopg://moviesx@db.internal/moviesx"
-    assert options(postgresql) == {"pool_pre_ping": True, "connect_args": {"connect_timeout": 5}}
+    assert options(postgresql) == {"connect_args": {"connect_timeout": 5}}
     assert options(postgresql, DATABASE_CONNECT_TIMEOUT="12")["connect_args"] == {"connect_timeout": 12}
-    assert options("sqlite:////srv/moviesx.db", DATABASE_CONNECT_TIMEOUT="12") == {"pool_pre_ping": True}
+    assert options("sqlite:////srv/moviesx.db", DATABASE_CONNECT_TIMEOUT="12") == {}
     with pytest.raises(ConfigError, match="^DATABASE_CONNECT_TIMEOUT must be an integer$"):
         options(postgresql, DATABASE_CONNECT_TIMEOUT="soon")
