@@ -33,6 +33,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_feed import BIN, SECRET, start_server, wait_until_up  # noqa: E402
 
+from moviesx.config import REDIS_CACHE_TYPE  # noqa: E402
+
 USERNAME = "ml_1"
 FRIENDS = 20
 LIST_SLUG = "bench-list"
@@ -354,7 +356,7 @@ def in_process(database_url: str, redis_url: str, rows: list[Row], repeats: int)
             "SQLALCHEMY_DATABASE_URI": database_url,
             "MOVIESX_ENV": "development",
             "SECRET_KEY": SECRET,
-            "CACHE_TYPE": "RedisCache",
+            "CACHE_TYPE": REDIS_CACHE_TYPE,
             "CACHE_REDIS_URL": redis_url,
             "REDIS_URL": redis_url,
             "RATELIMIT_ENABLED": False,

@@ -26,12 +26,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from moviesx.config import REDIS_CACHE_TYPE  # noqa: E402
+
 
 def build_app(database_url: str, redis_url: str | None, **overrides):
     from moviesx import create_app
 
     cache = (
-        {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": redis_url, "REDIS_URL": redis_url}
+        {"CACHE_TYPE": REDIS_CACHE_TYPE, "CACHE_REDIS_URL": redis_url, "REDIS_URL": redis_url}
         if redis_url
         else {"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": tempfile.mkdtemp(prefix="bench-cache-"), "CACHE_THRESHOLD": 0}
     )

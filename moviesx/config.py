@@ -67,6 +67,7 @@ def engine_options(database_url: str, connect_timeout: int) -> dict[str, Any]:
 # A Redis that accepts connections but never answers must fail a cache call in seconds, not hang it (API.md 21);
 # reading the stored model is the largest call.
 CACHE_REDIS_TIMEOUTS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+REDIS_CACHE_TYPE = "moviesx.services.redis_cache.RedisCache"  # Flask-Caching's, with one MSET for many tokens
 RATELIMIT_REDIS_TIMEOUT = 0.5  # seconds; Redis answers in about a millisecond
 
 
@@ -136,7 +137,7 @@ class Config:
         deepl_key = self._get("DEEPL_API_KEY")
         deepl_default = "https://api-free.deepl.com" if (deepl_key or "").endswith(":fx") else "https://api.deepl.com"
         cache = (
-            {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": redis_url, "CACHE_OPTIONS": dict(CACHE_REDIS_TIMEOUTS)}
+            {"CACHE_TYPE": REDIS_CACHE_TYPE, "CACHE_REDIS_URL": redis_url, "CACHE_OPTIONS": dict(CACHE_REDIS_TIMEOUTS)}
             if redis_url
             else {
                 "CACHE_TYPE": "FileSystemCache",

@@ -13,6 +13,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 import tests.support.backends  # noqa: F401 - cleans the environment before any app is built
+from moviesx.config import REDIS_CACHE_TYPE
 from tests.support.backends import SqliteTemplate, backends, check_postgres, postgres_url, redis_url
 from tests.support.conformance import CHECK_CONFORMANCE, conformance_of
 
@@ -204,7 +205,7 @@ def redis_app_config(app_config):
     Redis.from_url(url).flushdb()
     app_config.update(
         REDIS_URL=url,
-        CACHE_TYPE="RedisCache",
+        CACHE_TYPE=REDIS_CACHE_TYPE,
         CACHE_REDIS_URL=url,
         RATELIMIT_STORAGE_URI=url,
     )
@@ -314,7 +315,7 @@ def other_process(app, tmp_path):
         base_config(
             tmp_path / "other",
             app.config["SQLALCHEMY_DATABASE_URI"],
-            CACHE_TYPE="RedisCache",
+            CACHE_TYPE=REDIS_CACHE_TYPE,
             CACHE_REDIS_URL=redis_url(),
             FEED_CACHE_SECONDS=app.config["FEED_CACHE_SECONDS"],
         )

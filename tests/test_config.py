@@ -36,7 +36,7 @@ def test_secret_key_is_generated_once_with_mode_0600(tmp_path):
 
 def test_redis_url_switches_cache_and_limiter(tmp_path):
     config = Config(tmp_path, environ={"REDIS_URL": "redis://localhost:6379/3"}).as_dict()
-    assert config["CACHE_TYPE"] == "RedisCache"
+    assert config["CACHE_TYPE"] == "moviesx.services.redis_cache.RedisCache"
     assert config["RATELIMIT_STORAGE_URI"] == "redis://localhost:6379/3"
 
 

@@ -8,6 +8,7 @@ import logging
 
 import pytest
 
+from moviesx.config import REDIS_CACHE_TYPE
 from moviesx.extensions import cache, db
 from moviesx.services.catalog import representations
 from tests.factories import AwardFactory, GenreFactory, MovieFactory, PersonFactory, PlatformFactory, UserFactory, link_movie
@@ -224,7 +225,7 @@ def test_catalog_cache_seconds_zero_turns_it_off(uncached_config, as_user, user,
 
 @pytest.fixture
 def unreachable_cache_config(app_config):
-    app_config.update(CACHE_TYPE="RedisCache", CACHE_REDIS_URL=stopped_redis_url(), TESTS_CACHE_UNREACHABLE=True)
+    app_config.update(CACHE_TYPE=REDIS_CACHE_TYPE, CACHE_REDIS_URL=stopped_redis_url(), TESTS_CACHE_UNREACHABLE=True)
     return app_config
 
 
@@ -241,7 +242,7 @@ def test_without_a_cache_the_bodies_are_computed(unreachable_cache_config, as_us
 @pytest.fixture
 def cache_behind_proxy_config(app_config, redis_proxy):
     """Cache and jobs on Redis through a proxy the test can cut; rate limits in memory."""
-    app_config.update(REDIS_URL=redis_proxy.url, CACHE_TYPE="RedisCache", CACHE_REDIS_URL=redis_proxy.url)
+    app_config.update(REDIS_URL=redis_proxy.url, CACHE_TYPE=REDIS_CACHE_TYPE, CACHE_REDIS_URL=redis_proxy.url)
     return app_config
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from moviesx.config import REDIS_CACHE_TYPE
 from moviesx.extensions import db
 from moviesx.models import User
 from tests.factories import UserFactory
@@ -135,7 +136,7 @@ def test_forgot_password_sends_ten_codes_an_address_a_day_and_always_answers_200
 
 @pytest.fixture
 def unreachable_cache_config(app_config):
-    app_config.update(CACHE_TYPE="RedisCache", CACHE_REDIS_URL=stopped_redis_url(), TESTS_CACHE_UNREACHABLE=True)
+    app_config.update(CACHE_TYPE=REDIS_CACHE_TYPE, CACHE_REDIS_URL=stopped_redis_url(), TESTS_CACHE_UNREACHABLE=True)
     return app_config
 
 

@@ -10,6 +10,7 @@ import time
 import pytest
 from sqlalchemy import delete
 
+from moviesx.config import REDIS_CACHE_TYPE
 from moviesx.extensions import cache, db
 from moviesx.models import Movie, MovieTranslation, UnseenMark
 from moviesx.services.feed import cache as feed_cache
@@ -307,7 +308,7 @@ def test_an_entry_computed_before_a_commit_is_never_served_after_it(as_user, wri
 
 @pytest.fixture
 def unreachable_cache_config(app_config):
-    app_config.update(CACHE_TYPE="RedisCache", CACHE_REDIS_URL=stopped_redis_url(), TESTS_CACHE_UNREACHABLE=True)
+    app_config.update(CACHE_TYPE=REDIS_CACHE_TYPE, CACHE_REDIS_URL=stopped_redis_url(), TESTS_CACHE_UNREACHABLE=True)
     return app_config
 
 
@@ -346,7 +347,7 @@ def test_a_rating_succeeds_when_the_warm_up_cannot_be_enqueued(unreachable_queue
 @pytest.fixture
 def cache_behind_proxy_config(app_config, redis_proxy):
     """Cache and jobs on Redis through a proxy the test can cut; rate limits in memory."""
-    app_config.update(REDIS_URL=redis_proxy.url, CACHE_TYPE="RedisCache", CACHE_REDIS_URL=redis_proxy.url)
+    app_config.update(REDIS_URL=redis_proxy.url, CACHE_TYPE=REDIS_CACHE_TYPE, CACHE_REDIS_URL=redis_proxy.url)
     return app_config
 
 

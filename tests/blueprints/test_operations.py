@@ -6,6 +6,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from rq import SimpleWorker
 
+from moviesx.config import REDIS_CACHE_TYPE
 from moviesx.services.feed import recommender
 from moviesx.services.jobs import queue, redis_connection
 from tests.factories import UserFactory
@@ -153,7 +154,7 @@ def test_queue_depth_and_failed_jobs(redis_metrics_config, app, client):
 @pytest.fixture
 def unreachable_redis_config(metrics_config):
     url = stopped_redis_url()
-    metrics_config.update(REDIS_URL=url, CACHE_TYPE="RedisCache", CACHE_REDIS_URL=url, TESTS_CACHE_UNREACHABLE=True)
+    metrics_config.update(REDIS_URL=url, CACHE_TYPE=REDIS_CACHE_TYPE, CACHE_REDIS_URL=url, TESTS_CACHE_UNREACHABLE=True)
     return metrics_config
 
 

@@ -9,6 +9,7 @@ import io
 import pytest
 from PIL import Image
 
+from moviesx.config import REDIS_CACHE_TYPE
 from moviesx.extensions import cache, db
 from moviesx.models import User
 from moviesx.services.catalog import representations
@@ -171,7 +172,7 @@ def test_without_a_cache_the_body_is_computed(unreachable_config, as_user, me):
 @pytest.fixture
 def cache_behind_proxy_config(app_config, redis_proxy):
     """Cache on Redis through a proxy the test can cut; rate limits in memory."""
-    app_config.update(REDIS_URL=redis_proxy.url, CACHE_TYPE="RedisCache", CACHE_REDIS_URL=redis_proxy.url)
+    app_config.update(REDIS_URL=redis_proxy.url, CACHE_TYPE=REDIS_CACHE_TYPE, CACHE_REDIS_URL=redis_proxy.url)
     return app_config
 
 

@@ -111,10 +111,14 @@ def test_a_movie_deleted_or_renamed_in_another_process_is_not_rated_through_a_ke
     assert (response.status_code, response.get_json()["movie"]) == (200, f"{BASE}/api/movies/new-name/")
 
 
-def test_a_rating_removed_since_the_movie_was_resolved_is_not_found(redis_app_config, as_user, me, movie):
+def test_a_missing_rating_is_not_found_and_invalidates_nothing(redis_app_config, as_user, me, movie):
     RatingFactory(user=me, movie=movie, rating=3)
     assert put(as_user, me, 4).status_code == 200
+    friend = UserFactory()
+    make_friends(me, friend)
     db.session.execute(delete(Rating).execution_options(feed_users=(me.id,)))
     db.session.commit()
+    before = feed_tokens(me, friend)
     response = put(as_user, me, 5)
     assert (response.status_code, response.get_json()) == (404, {"error": "Rating not found"})
+    assert feed_tokens(me, friend) == before  # nothing changed: no feed is invalidated

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from moviesx.clock import today
+from moviesx.config import REDIS_CACHE_TYPE
 from moviesx.extensions import cache, db
 from moviesx.services.social.translator import BUDGET_SECONDS
 from tests.factories import ReviewFactory, UserFactory
@@ -89,7 +90,7 @@ def test_the_global_budget_is_shared_by_everyone(deepl, as_user, app):
 
 @pytest.fixture
 def unreachable_cache(deepl, app_config):
-    app_config.update(CACHE_TYPE="RedisCache", CACHE_REDIS_URL=stopped_redis_url(), TESTS_CACHE_UNREACHABLE=True)
+    app_config.update(CACHE_TYPE=REDIS_CACHE_TYPE, CACHE_REDIS_URL=stopped_redis_url(), TESTS_CACHE_UNREACHABLE=True)
     return app_config
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import update
 
+from moviesx.config import REDIS_CACHE_TYPE
 from moviesx.extensions import db
 from moviesx.models import User
 from moviesx.services.accounts import caller
@@ -173,7 +174,7 @@ redis_proxy = outages.redis_proxy
 
 @pytest.fixture
 def cache_behind_proxy_config(app_config, redis_proxy):
-    app_config.update(REDIS_URL=redis_proxy.url, CACHE_TYPE="RedisCache", CACHE_REDIS_URL=redis_proxy.url)
+    app_config.update(REDIS_URL=redis_proxy.url, CACHE_TYPE=REDIS_CACHE_TYPE, CACHE_REDIS_URL=redis_proxy.url)
     return app_config
 
 

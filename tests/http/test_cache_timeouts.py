@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from moviesx.config import CACHE_REDIS_TIMEOUTS, Config
+from moviesx.config import CACHE_REDIS_TIMEOUTS, REDIS_CACHE_TYPE, Config
 from tests.factories import UserFactory
 
 
@@ -28,7 +28,7 @@ def test_the_redis_cache_is_configured_with_timeouts(tmp_path):
 @pytest.fixture
 def app_config(app_config, blackhole):
     app_config.update(
-        CACHE_TYPE="RedisCache",
+        CACHE_TYPE=REDIS_CACHE_TYPE,
         CACHE_REDIS_URL=blackhole,
         CACHE_OPTIONS=dict(CACHE_REDIS_TIMEOUTS),
         TESTS_CACHE_UNREACHABLE=True,

@@ -7,6 +7,7 @@ import logging
 
 import pytest
 
+from moviesx.config import REDIS_CACHE_TYPE
 from tests.factories import UserFactory
 from tests.support import outages
 from tests.support.backends import stopped_redis_url
@@ -18,7 +19,7 @@ log_of = outages.log_of
 @pytest.fixture
 def app_config(app_config):
     app_config.update(
-        CACHE_TYPE="RedisCache",
+        CACHE_TYPE=REDIS_CACHE_TYPE,
         CACHE_REDIS_URL=stopped_redis_url(),
         TESTS_CACHE_UNREACHABLE=True,
         RECOMMENDER_RETRAIN_AFTER=1,

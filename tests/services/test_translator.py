@@ -6,6 +6,7 @@ import socket
 
 import pytest
 
+from moviesx.config import REDIS_CACHE_TYPE
 from moviesx.http.errors import APIError
 from moviesx.services.social.translator import CACHE_SECONDS, translate
 from tests.support.backends import stopped_redis_url
@@ -117,7 +118,7 @@ def test_a_cache_outage_fails_closed(app_config, deepl):
     app_config.update(
         DEEPL_API_KEY="test-key",
         DEEPL_SERVER_URL=deepl.url,
-        CACHE_TYPE="RedisCache",
+        CACHE_TYPE=REDIS_CACHE_TYPE,
         CACHE_REDIS_URL=stopped_redis_url(),
     )
     from moviesx import create_app

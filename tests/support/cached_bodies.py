@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from redis import Redis
 
+from moviesx.config import REDIS_CACHE_TYPE
 from tests.support.backends import redis_url, stopped_redis_url
 
 
@@ -14,12 +15,12 @@ def cache_on(app_config: dict, kind: str) -> dict:
     if kind == "redis":
         url = redis_url()
         Redis.from_url(url).flushdb()
-        app_config.update(CACHE_TYPE="RedisCache", CACHE_REDIS_URL=url)
+        app_config.update(CACHE_TYPE=REDIS_CACHE_TYPE, CACHE_REDIS_URL=url)
     return app_config
 
 
 def unreachable(app_config: dict) -> dict:
-    app_config.update(CACHE_TYPE="RedisCache", CACHE_REDIS_URL=stopped_redis_url(), TESTS_CACHE_UNREACHABLE=True)
+    app_config.update(CACHE_TYPE=REDIS_CACHE_TYPE, CACHE_REDIS_URL=stopped_redis_url(), TESTS_CACHE_UNREACHABLE=True)
     return app_config
 
 

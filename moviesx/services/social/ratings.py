@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import Select, case, delete, select, update
+from sqlalchemy import Select, Update, bindparam, case, delete, select, update
 from sqlalchemy.orm import joinedload
 
 from moviesx.clock import utcnow
@@ -59,21 +60,31 @@ def change_rating(caller: CallerFacts, movie: MovieKey, value: int) -> ChangedRa
     """Change the caller's rating of `movie` in one statement, committed on its own, as `_changed_rating` would (404
     when there is none; the generic 404 when the movie is gone since the request resolved it). Nothing is read before
     or after it: the answer is what it returns."""
-    now = utcnow()
     with autocommit():
         row = db.session.execute(
-            update(Rating)
-            .where(Rating.user_id == caller.id, Rating.movie_id == movie.id)
-            .values(rating=value, updated_at=now, rated_at=case((Rating.rating == value, Rating.rated_at), else_=now))
-            .returning(Rating.id, Rating.rating, Rating.created_at)
-            .execution_options(synchronize_session=False, feed_users=(caller.id,))
+            _change_statement(),
+            {"rater": caller.id, "movie": movie.id, "stars": value, "now": utcnow()},
+            execution_options={"synchronize_session": False, "feed_users": (caller.id,)},
         ).one_or_none()
+        if row is None:
+            db.session.rollback()  # nothing changed: nothing to invalidate
+            live_movie_key(movie.slug)  # the generic 404 when the movie is gone
+            raise error(404, "Rating not found")
         db.session.commit()
-    if row is None:
-        live_movie_key(movie.slug)  # the generic 404 when the movie is gone
-        raise error(404, "Rating not found")
     announce_rating(caller.id)
     return ChangedRating(row.id, row.rating, row.created_at, caller, movie)
+
+
+@functools.cache
+def _change_statement() -> Update:
+    """`change_rating()`'s statement, built once (its values are bound parameters)."""
+    stars, now = bindparam("stars"), bindparam("now")
+    return (
+        update(Rating)
+        .where(Rating.user_id == bindparam("rater"), Rating.movie_id == bindparam("movie"))
+        .values(rating=stars, updated_at=now, rated_at=case((Rating.rating == stars, Rating.rated_at), else_=now))
+        .returning(Rating.id, Rating.rating, Rating.created_at)
+    )
 
 
 def stage_rating(user: User, movie: Movie, value: int) -> Rating:
