@@ -97,6 +97,9 @@ class Rating(TimestampMixin, db.Model):
         # skips cost no table read on PostgreSQL), and per user.
         Index("ix_ratings_rated_at_id", "rated_at", "id", postgresql_include=["user_id", "movie_id", "rating"]),
         Index("ix_ratings_user_rated_at_id", "user_id", "rated_at", "id"),
+        # The feed (API.md 6.7): the likes (4+ stars) of the user's friends and the user's own positives, read from
+        # the index alone (a friend's ratings are spread over the table: a third of a computed feed's time otherwise).
+        Index("ix_ratings_user_rating_movie", "user_id", "rating", "movie_id"),
         CheckConstraint("rating BETWEEN 1 AND 5", name="range"),
     )
 
