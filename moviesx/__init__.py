@@ -57,11 +57,13 @@ def configure_logging(app: Flask) -> None:
 
 
 def configure_http(app: Flask) -> None:
-    """URL converters, slash handling, JSON output and proxy trust (API.md 1.1, 1.4)."""
+    """URL converters, slash handling, JSON output, proxy trust (API.md 1.1, 1.4) and no cookie session."""
     from werkzeug.middleware.proxy_fix import ProxyFix
 
     from moviesx.http.converters import register_converters
+    from moviesx.http.sessions import NoCookieSession
 
+    app.session_interface = NoCookieSession()
     app.url_map.strict_slashes = False
     app.url_map.merge_slashes = False
     register_converters(app)

@@ -65,3 +65,21 @@ def test_google_tokens_are_not_stored(client, google_stub):
 def test_other_answers_keep_their_caching(client):
     assert "no-store" not in client.get("/api/docs/assets/swagger-ui.css").headers.get("Cache-Control", "")
     assert "Cache-Control" not in client.get("/api/auth/forgot-password/?email=a@b.example").headers
+
+
+def test_no_cookie_session_is_opened_or_set(client, app):
+    """Tokens authenticate every request; Flask's cookie session is never opened, written or sent."""
+    from flask import session
+    from flask.sessions import NullSession
+
+    UserFactory(username="ana")
+    client.set_cookie("session", "forged.value.signature")
+    responses = [
+        client.get("/healthz"),
+        client.post("/api/auth/login/", json={"username": "ana", "password": DEFAULT_PASSWORD}),
+        client.get("/api/nope/"),
+    ]
+    assert responses[1].status_code == 200
+    assert [response.headers.get("Set-Cookie") for response in responses] == [None, None, None]
+    with app.test_request_context("/", headers={"Cookie": "session=forged.value.signature"}):
+        assert isinstance(session._get_current_object(), NullSession)  # nothing was parsed or verified
