@@ -87,7 +87,7 @@ def search_page(compute: Callable[[], bytes]) -> bytes:
 def movie_bodies(movie_ids: Sequence[int]) -> list[bytes]:
     """The Movie bodies of `movie_ids` in order (a movie deleted meanwhile is left out): cached ones in one round trip,
     the others loaded together (a constant number of queries) and stored."""
-    keys = {movie_id: entry_key("movie-id", movie_id) for movie_id in movie_ids}
+    keys = dict(zip(movie_ids, entry_keys("movie-id", movie_ids), strict=True))
     token, found = _read(list(keys.values()))
     bodies = {movie_id: stamped[1] for movie_id, stamped in zip(movie_ids, found, strict=True) if is_current(stamped, token)}
     missing = [movie_id for movie_id in movie_ids if movie_id not in bodies]
@@ -128,7 +128,14 @@ def _served(key: str, stamped, stamp: Any, token_keys: Sequence[str] | None, bod
 
 
 def entry_key(kind: str, value: Any) -> str:
-    return ENTRY_KEY.format(kind, active_language(), request.host_url, value)
+    return entry_keys(kind, [value])[0]
+
+
+def entry_keys(kind: str, values: Sequence[Any]) -> list[str]:
+    """`entry_key()` of each value (the language and URL root are read once: werkzeug builds `host_url` anew on
+    every access)."""
+    language, root = active_language(), request.host_url
+    return [ENTRY_KEY.format(kind, language, root, value) for value in values]
 
 
 def _enabled() -> bool:
