@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from sqlalchemy import event
 
 from moviesx.extensions import db
 from moviesx.models import UnseenMark, WatchlistEntry, user_platforms
 from moviesx.services.feed import catalog_snapshot, recommendations
+from moviesx.services.feed.interactions import user_positives
 from moviesx.services.feed.recommendations import MODEL, rank
 from moviesx.services.feed.tokens import CATALOG_TOKEN_KEY, flush, new_token
 from tests.factories import AwardFactory, GenreFactory, PlatformFactory, UserFactory, link_movie, make_friends
@@ -142,3 +144,49 @@ def test_one_snapshot_per_catalogue_token_and_none_without_one(app):
     assert second is not first and len(second.movie_ids) == len(first.movie_ids) + 1
     app.config["CATALOG_CACHE_SECONDS"] = 0
     assert catalog_snapshot.current() is None
+
+
+@pytest.mark.parametrize("active", [True, False])
+def test_the_user_rows_hold_the_positives_the_fold_in_reads_by_sql(app, active):
+    """Ratings of 3 stars or more and watchlist entries of unrated movies, on live movies, of an active user: the same
+    (movie ids, stars, rated) as `interactions.user_positives()`."""
+    films = [movie() for _ in range(10)]
+    user = UserFactory()
+    rate_many([(user, films[i], stars) for i, stars in ((0, 5), (1, 3), (2, 2), (3, 4), (4, 1), (5, 5))])
+    # 1 (3 stars) and 4 (1 star) are rated and watchlisted; 3 (rated) and 7 (watchlisted) are deleted
+    db.session.add_all([WatchlistEntry(user_id=user.id, movie_id=films[i].id) for i in (1, 4, 6, 7, 8)])
+    for deleted in (films[3], films[7]):
+        deleted.delete()
+    user.is_active = active
+    db.session.commit()
+    new_token(CATALOG_TOKEN_KEY)
+    snapshot = catalog_snapshot.current()
+    rows = catalog_snapshot.user_rows(snapshot, user.id, watchlist_excluded=True, friend_ids=None)
+    by_sql = user_positives(user.id)
+    assert [column.tolist() for column in rows.positives] == [column.tolist() for column in by_sql]
+    ids = {film.id: i for i, film in enumerate(films)}
+    expected = ([0, 1, 5, 6, 8], [5, 3, 5, 3, 3], [True, True, True, False, False]) if active else ([], [], [])
+    assert ([ids[movie_id] for movie_id in by_sql[0].tolist()], by_sql[1].tolist(), by_sql[2].tolist()) == expected
+    assert sorted(ids[movie_id] for movie_id in rows.excluded.tolist()) == [0, 1, 2, 3, 4, 5, 6, 7, 8]
+
+
+def test_a_warm_ranking_is_one_statement_outside_a_transaction(world, count_queries):
+    """With the snapshot held, the model path reads the user's rows in one statement, which the database runs alone
+    (autocommit: no BEGIN and ROLLBACK round trips, and psycopg may prepare it)."""
+    new_token(CATALOG_TOKEN_KEY)
+    expected = rank(world["user"], limit=20, watchlist_excluded=True).movie_ids  # reads the snapshot
+    db.session.remove()
+    statuses = []
+
+    def status(conn, *_):
+        driver = conn.connection.driver_connection
+        statuses.append(driver.info.transaction_status.name if hasattr(driver, "info") else driver.in_transaction)
+
+    event.listen(db.engine, "after_cursor_execute", status)
+    try:
+        with count_queries() as counter:
+            assert rank(world["user"], limit=20, watchlist_excluded=True).movie_ids == expected
+    finally:
+        event.remove(db.engine, "after_cursor_execute", status)
+    assert counter.count == 1, counter.statements
+    assert statuses == ["IDLE" if db.engine.dialect.name == "postgresql" else False]

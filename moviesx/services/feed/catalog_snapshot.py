@@ -33,6 +33,7 @@ from moviesx.models import (
     Platform,
     Rating,
     UnseenMark,
+    User,
     WatchlistEntry,
     movie_awards,
     movie_genres,
@@ -40,11 +41,12 @@ from moviesx.models import (
     user_platforms,
 )
 from moviesx.services.feed.friend_likes import friend_likes
-from moviesx.services.feed.interactions import positive_selects, positives
+from moviesx.services.feed.interactions import POSITIVE_FROM, positives
 from moviesx.services.feed.tokens import CATALOG_TOKEN_KEY, cache_failed, note_read, read_in_request, trusted
+from moviesx.services.transactions import autocommit
 
 LIVENESS_STATED = {INCLUDE_DELETED: True}  # every query states the liveness it needs
-RATED, UNSEEN, WATCHLISTED, PLATFORM, FRIEND_LIKED, POSITIVE = range(6)  # the kinds of the user's rows
+RATED, UNSEEN, WATCHLISTED, PLATFORM, FRIEND_LIKED, ACTIVE = range(6)  # the kinds of the user's rows
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,7 @@ class UserRows:
     excluded: np.ndarray  # movies rated, marked unseen or (feed) watchlisted
     platforms: np.ndarray  # the user's live platforms
     friend_liked: np.ndarray  # movies the boosting friends rated 4 or more
-    positives: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # interactions.user_positives(), when asked
+    positives: tuple[np.ndarray, np.ndarray, np.ndarray]  # as interactions.user_positives() returns them
 
 
 def current() -> Snapshot | None:
@@ -142,46 +144,57 @@ def _read(token: str) -> Snapshot:
     )
 
 
-def user_rows(
-    user_id: int, *, watchlist_excluded: bool, friend_ids: tuple[int, ...] | None, with_positives: bool = False
-) -> UserRows:
-    """The user's exclusions, live platforms and boosting friends' likes, in one query; `friend_ids` as for
-    `friend_likes()` (None: every active friend boosts). `with_positives` also reads the user's positives for the
-    fold-in in the same query (the fold-in's own SELECTs: the same rows as `user_positives()`)."""
+def user_rows(snapshot: Snapshot, user_id: int, *, watchlist_excluded: bool, friend_ids: tuple[int, ...] | None) -> UserRows:
+    """The user's exclusions, live platforms, boosting friends' likes and positives for the fold-in, in one query;
+    `friend_ids` as for `friend_likes()` (None: every active friend boosts).
+
+    The positives are those of `interactions.user_positives()`, taken from the same rows: the user's ratings of 3
+    stars or more and their watchlist entries of movies they have not rated, on movies live in `snapshot`, when the
+    user is active (one more row says so)."""
     boosting = "all" if friend_ids is None else "some" if friend_ids else "none"
-    statement = _user_rows_statement(db.engine.dialect.name, watchlist_excluded, boosting, with_positives)
+    statement = _user_rows_statement(db.engine.dialect.name, boosting)
     parameters = {"user_id": user_id} | ({"friend_ids": list(friend_ids)} if boosting == "some" else {})
-    data = _columns(db.session.execute(statement, parameters, execution_options=LIVENESS_STATED).all(), 3)
+    with autocommit():  # one statement: no BEGIN and ROLLBACK round trips, and the driver may prepare it
+        data = _columns(db.session.execute(statement, parameters, execution_options=LIVENESS_STATED).all(), 3)
     kinds, ids = data[:, 0], data[:, 1]
+    rated, watchlisted = data[kinds == RATED, 1:], ids[kinds == WATCHLISTED]
+    excluded = [rated[:, 0], ids[kinds == UNSEEN]] + ([watchlisted] if watchlist_excluded else [])
     return UserRows(
-        excluded=np.unique(ids[np.isin(kinds, (RATED, UNSEEN, WATCHLISTED))]),
+        excluded=np.unique(np.concatenate(excluded)),
         platforms=np.unique(ids[kinds == PLATFORM]),
         friend_liked=np.unique(ids[kinds == FRIEND_LIKED]),
-        positives=positives(data[kinds == POSITIVE, 1:]) if with_positives else None,
+        positives=_positives(snapshot, rated, watchlisted, active=bool(np.any(kinds == ACTIVE))),
     )
 
 
+def _positives(snapshot: Snapshot, rated: np.ndarray, watchlisted: np.ndarray, *, active: bool):
+    """`interactions.positives()` of the (movie id, stars) of the user's ratings and their watchlisted movie ids."""
+    if not active:
+        rated, watchlisted = rated[:0], watchlisted[:0]
+    liked = rated[(rated[:, 1] >= POSITIVE_FROM) & snapshot.live(rated[:, 0])]
+    listed = watchlisted[snapshot.live(watchlisted) & ~np.isin(watchlisted, rated[:, 0])]
+    return positives(np.concatenate([liked, np.column_stack([listed, np.zeros_like(listed)])]))
+
+
 @functools.lru_cache(maxsize=32)
-def _user_rows_statement(dialect: str, watchlist_excluded: bool, boosting: str, with_positives: bool):
+def _user_rows_statement(dialect: str, boosting: str):
     """`user_rows()`'s UNION ALL with the user (and the boosting friends' ids) as bound parameters: built once per
     shape (and dialect, which `friend_likes()` depends on), not per request."""
     user_id = bindparam("user_id")
     friend_ids = None if boosting == "all" else bindparam("friend_ids", expanding=True) if boosting == "some" else ()
     likes = friend_likes(user_id, friend_ids)
-    none = literal(0, SmallInteger)  # the third column holds the stars of positives only
+    none = literal(0, SmallInteger)  # the third column holds the stars of ratings only
     parts = [
-        select(literal(RATED), Rating.movie_id, none).where(Rating.user_id == user_id),
+        select(literal(ACTIVE), User.id, none).where(User.id == user_id, User.is_active.is_(True)),
+        select(literal(RATED), Rating.movie_id, Rating.rating).where(Rating.user_id == user_id),
         select(literal(UNSEEN), UnseenMark.movie_id, none).where(UnseenMark.user_id == user_id),
+        select(literal(WATCHLISTED), WatchlistEntry.movie_id, none).where(WatchlistEntry.user_id == user_id),
         select(literal(PLATFORM), user_platforms.c.platform_id, none)
         .join(Platform, Platform.id == user_platforms.c.platform_id)
         .where(user_platforms.c.user_id == user_id, Platform.deleted_at.is_(None)),
     ]
-    if watchlist_excluded:
-        parts.append(select(literal(WATCHLISTED), WatchlistEntry.movie_id, none).where(WatchlistEntry.user_id == user_id))
     if likes is not None:
         parts.append(select(literal(FRIEND_LIKED), Rating.movie_id, none).where(*likes).distinct())
-    if with_positives:
-        parts += positive_selects(user_id, literal(POSITIVE))
     return union_all(*parts)
 
 

@@ -34,13 +34,12 @@ def watchlist_positives() -> Triples:
     return stream_triples(_unrated_watchlist().add_columns(literal(WATCHLIST_STARS, SmallInteger)))
 
 
-def positive_selects(user_id: int, *leading) -> list:
-    """The SELECTs of one user's current positives as (*leading, movie id, stars; 0 for a watchlist entry), for a
-    UNION ALL: `user_positives()` runs them alone, the catalogue snapshot's user-rows query with its own rows.
+def _positive_selects(user_id: int) -> list:
+    """The SELECTs of one user's current positives as (movie id, stars; 0 for a watchlist entry), for a UNION ALL.
 
     Read from the database, not from a User object that may be stale: an inactive or deleted user has none."""
     ratings = (
-        select(*leading, Rating.movie_id, Rating.rating)
+        select(Rating.movie_id, Rating.rating)
         .join(User, User.id == Rating.user_id)
         .join(Movie, Movie.id == Rating.movie_id)
         .where(Rating.user_id == user_id, User.is_active.is_(True), Rating.rating >= POSITIVE_FROM, Movie.deleted_at.is_(None))
@@ -48,20 +47,21 @@ def positive_selects(user_id: int, *leading) -> list:
     listed = (
         _unrated_watchlist()
         .where(WatchlistEntry.user_id == user_id)
-        .with_only_columns(*leading, WatchlistEntry.movie_id, literal(0, SmallInteger))
+        .with_only_columns(WatchlistEntry.movie_id, literal(0, SmallInteger))
     )
     return [ratings, listed]
 
 
 def user_positives(user_id: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(movie ids, stars, rated) of one user's current positives, by movie id; `rated` is False for watchlist entries."""
-    rows = db.session.execute(union_all(*positive_selects(user_id))).all()
+    rows = db.session.execute(union_all(*_positive_selects(user_id))).all()
     # The values, not the rows: numpy would probe each Row for array attributes (a KeyError inside SQLAlchemy each).
     return positives(np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=2 * len(rows)).reshape(-1, 2))
 
 
 def positives(data: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """`user_positives()` from the (movie id, stars or 0) rows of `positive_selects()`."""
+    """`user_positives()` from (movie id, stars; 0 for a watchlist entry) rows: the SQL path's, or the catalogue
+    snapshot's user rows (`catalog_snapshot.user_rows()`)."""
     data = data[np.argsort(data[:, 0], kind="stable")]
     rated = data[:, 1] > 0
     return data[:, 0], np.where(rated, data[:, 1], WATCHLIST_STARS), rated

@@ -257,7 +257,7 @@ def _model_ranked(user: User | CallerFacts, filters: _Filters, limit: int) -> tu
         else:
             # The fold-in's positives come with the user's rows: one query.
             rows = catalog_snapshot.user_rows(
-                filters.user_id, watchlist_excluded=filters.watchlist_excluded, friend_ids=filters.friend_ids, with_positives=True
+                snapshot, filters.user_id, watchlist_excluded=filters.watchlist_excluded, friend_ids=filters.friend_ids
             )
             folded = fold_in(model, *rows.positives)
             if folded is None:
