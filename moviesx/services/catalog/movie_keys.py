@@ -19,7 +19,7 @@ from sqlalchemy import select
 from moviesx.extensions import db
 from moviesx.http.errors import NotFound
 from moviesx.models import INCLUDE_DELETED, Movie
-from moviesx.services.feed.tokens import CATALOG_TOKEN_KEY, read_in_request, trusted
+from moviesx.services.feed.tokens import CATALOG_TOKEN_KEY, catalog_copies_usable, read_in_request
 from moviesx.services.local_copies import LocalCopies, local_copies
 
 LOCAL_SLUGS = 65_536  # ids kept per process (a slug and an id each: a few MB at most)
@@ -33,7 +33,7 @@ class MovieKey:
 
 def live_movie_key(slug: str) -> MovieKey:
     """The live movie of `slug` (the generic 404 otherwise)."""
-    token = read_in_request(CATALOG_TOKEN_KEY) if current_app.config["CATALOG_CACHE_SECONDS"] > 0 and trusted() else None
+    token = read_in_request(CATALOG_TOKEN_KEY) if catalog_copies_usable() else None
     if token is not None:
         (kept,) = _kept().get([slug])
         if kept is not None and kept[0] == token:

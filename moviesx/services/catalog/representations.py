@@ -37,7 +37,7 @@ from moviesx.schemas.catalog.items import (
     movie_load_options,
     person_load_options,
 )
-from moviesx.services.feed.tokens import CATALOG_TOKEN_KEY, cache_failed, new_token, read_in_request, trusted
+from moviesx.services.feed.tokens import CATALOG_TOKEN_KEY, cache_failed, catalog_copies_usable, new_token, read_in_request
 from moviesx.services.local_copies import LocalCopies, local_copies
 
 ENTRY_KEY = "catalog:v1:{}:{}:{}:{}"  # kind, language, URL root, path value; bump when a body's shape changes
@@ -138,10 +138,6 @@ def entry_keys(kind: str, values: Sequence[Any]) -> list[str]:
     return [ENTRY_KEY.format(kind, language, root, value) for value in values]
 
 
-def _enabled() -> bool:
-    return current_app.config["CATALOG_CACHE_SECONDS"] > 0 and trusted()
-
-
 def _local() -> LocalCopies:
     return local_copies("catalog", LOCAL_ENTRIES, current_app.config["CATALOG_CACHE_SECONDS"])
 
@@ -150,7 +146,7 @@ def _read(keys: list[str]) -> tuple[str | None, list]:
     """(catalogue token, entries of `keys`); (None, Nones) when the cache is off or not trusted. When this request has
     read the token already, the entries this process holds under it cost no round trip; the others cost one (with the
     token, when it was not read yet)."""
-    if not _enabled():
+    if not catalog_copies_usable():
         return None, [None] * len(keys)
     token = read_in_request(CATALOG_TOKEN_KEY)
     entries = _local().get(keys) if token is not None else [None] * len(keys)
@@ -174,7 +170,7 @@ def _read(keys: list[str]) -> tuple[str | None, list]:
 def read_stamped(keys: list[str], token_keys: Sequence[str]) -> tuple[Any, list]:
     """(stamp of `token_keys`, entries of `keys`) in one round trip to the shared cache; (None, Nones) when the cache
     is off or not trusted. The stamp is the tuple of the tokens, None when one is missing."""
-    if _enabled():
+    if catalog_copies_usable():
         try:
             values = cache.get_many(*token_keys, *keys)
             tokens = values[: len(token_keys)]
@@ -192,7 +188,7 @@ def stamp_for_storing(token: Any, token_keys: Sequence[str] | None = None) -> An
     """The stamp for what is about to be read from the database: the one just read, or new tokens where the cache
     holds none yet (never trained, evicted, cleared): the catalogue token, or the tuple of `token_keys`' tokens;
     None when nothing may be stored."""
-    if token is not None or not _enabled():
+    if token is not None or not catalog_copies_usable():
         return token
     try:
         if token_keys is None:

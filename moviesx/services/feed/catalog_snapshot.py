@@ -42,7 +42,7 @@ from moviesx.models import (
 )
 from moviesx.services.feed.friend_likes import friend_likes
 from moviesx.services.feed.interactions import POSITIVE_FROM, positives
-from moviesx.services.feed.tokens import CATALOG_TOKEN_KEY, cache_failed, note_read, read_in_request, trusted
+from moviesx.services.feed.tokens import CATALOG_TOKEN_KEY, cache_failed, catalog_copies_usable, note_read, read_in_request
 from moviesx.services.transactions import autocommit
 
 LIVENESS_STATED = {INCLUDE_DELETED: True}  # every query states the liveness it needs
@@ -82,7 +82,7 @@ class UserRows:
 def current() -> Snapshot | None:
     """This process's snapshot under the current catalogue token, or None (no trusted token: compute by SQL). The
     token is the one this request read already, or is read now; either way before the snapshot's rows are read."""
-    if current_app.config["CATALOG_CACHE_SECONDS"] <= 0 or not trusted():
+    if not catalog_copies_usable():
         return None
     token = read_in_request(CATALOG_TOKEN_KEY)  # the authentication ladder reads it with the caller's facts
     if token is None:

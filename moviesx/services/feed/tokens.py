@@ -91,6 +91,12 @@ def trusted() -> bool:
     return not _trust().in_doubt or (_outage().due() and flush())
 
 
+def catalog_copies_usable() -> bool:
+    """Whether copies of the catalogue stamped with its token may be served and kept (bodies, the snapshot, movie
+    keys): the catalogue cache is on (CATALOG_CACHE_SECONDS > 0) and trusted."""
+    return current_app.config["CATALOG_CACHE_SECONDS"] > 0 and trusted()
+
+
 def flush() -> bool:
     """Replace the catalogue token, so that no process serves an entry stored before now. This settles the failures
     recorded before the attempt (their commits came before it); True when none is left."""
