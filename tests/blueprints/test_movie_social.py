@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import event
 
-from moviesx.extensions import db
-from moviesx.models import MovieListItem, Rating, Review, UnseenMark
+from moviesx.extensions import cache, db
+from moviesx.models import MovieListItem, Rating, Review, UnseenMark, User
+from moviesx.services.feed.tokens import USER_TOKEN_KEY
 from tests.factories import (
     MovieFactory,
     MovieListFactory,
@@ -410,12 +412,60 @@ def test_list_query_counts_do_not_grow_with_the_page(as_user, me, movie, count_q
 # The rating PUT's statements: tests/blueprints/test_rating_change_path.py
 
 
-def test_a_new_rating_costs_six_statements(redis_app_config, as_user, me, movie, count_queries):
-    """As a change, with the check for an existing rating and the INSERT in place of the UPDATE ... RETURNING."""
-    make_friends(me, UserFactory())
-    assert as_user(me).get("/api/movies/the-movie/ratings/").status_code == 404  # the caller's facts are cached
-    db.session.expire_all()
+def test_a_new_rating_is_one_insert(redis_app_config, as_user, me, movie, count_queries):
+    """On a warm process: the INSERT ... ON CONFLICT DO NOTHING RETURNING alone; the answer is what it returns."""
+    friend, stranger = UserFactory(), UserFactory()
+    make_friends(me, friend)
+    MovieFactory(slug="another")
+    assert as_user(me).post("/api/movies/another/ratings/", json={"rating": 3}).status_code == 201  # facts, friends
+    assert as_user(me).put("/api/movies/the-movie/ratings/", json={"rating": 4}).status_code == 404  # the movie's key
+    client = as_user(me)
+    db.session.expire_all()  # nothing the test's session holds helps the request
+    tokens = [USER_TOKEN_KEY.format(user.id) for user in (me, friend, stranger)]
+    before = cache.get_many(*tokens)
     with count_queries() as counter:
-        response = as_user(me).post("/api/movies/the-movie/ratings/", json={"rating": 4})
-    assert (response.status_code, response.get_json()["user"]) == (201, f"{BASE}/api/users/{me.username}/")
-    assert counter.count <= 6, counter.statements
+        response = client.post("/api/movies/the-movie/ratings/", json={"rating": 4})
+    after = cache.get_many(*tokens)
+    assert [a == b for a, b in zip(before, after, strict=True)] == [False, False, True]  # the rater's and friend's feeds
+    rating = db.session.scalars(db.select(Rating).where(Rating.movie_id == movie.id)).one()
+    assert (response.status_code, response.get_json()) == (
+        201,
+        {
+            "id": rating.id,
+            "user": f"{BASE}/api/users/{me.username}/",
+            "movie": f"{BASE}/api/movies/the-movie/",
+            "rating": 4,
+            "created_at": as_user(me).get("/api/movies/the-movie/ratings/").get_json()["created_at"],
+        },
+    )
+    assert len(counter.statements) == 1 and counter.statements[0].lstrip().startswith("INSERT INTO ratings"), counter.statements
+    client = as_user(me)
+    with count_queries() as counter:
+        response = client.post("/api/movies/the-movie/ratings/", json={"rating": 2})
+    assert (response.status_code, response.get_json()) == (400, {"error": "You have already rated this movie"})
+    assert len(counter.statements) == 1, counter.statements
+    db.session.expire_all()
+    assert db.session.scalar(db.select(Rating.rating).where(Rating.movie_id == movie.id)) == 4
+
+
+def test_a_caller_deleted_just_before_the_insert_is_unauthorised(as_user, me, movie):
+    """The account's deletion commits between the ladder and the INSERT: its foreign key fails, the answer is the
+    ladder's 401, and nothing is written."""
+    client = as_user(me)
+    fired = []
+
+    def delete_caller(conn, cursor, statement, *_):
+        if not fired and statement.lstrip().startswith("INSERT INTO ratings"):
+            fired.append(True)
+            with db.engine.connect() as other:
+                other.execute(db.delete(User).where(User.id == me.id))
+                other.commit()
+
+    event.listen(db.engine, "before_cursor_execute", delete_caller)
+    try:
+        response = client.post("/api/movies/the-movie/ratings/", json={"rating": 4})
+    finally:
+        event.remove(db.engine, "before_cursor_execute", delete_caller)
+    assert fired
+    assert (response.status_code, response.get_json()) == (401, {"error": "Token is invalid"})
+    assert db.session.scalar(db.select(db.func.count(Rating.id))) == 0

@@ -77,16 +77,16 @@ def my_rating(movie: Movie):
 
 @blp.route("/<movie_slug:slug>/ratings/", methods=["POST"])
 @authenticated(VERIFIED)
-@resolves(movie=movie_by_slug)
+@resolves(movie=live_movie_key)
 @blp.arguments(RatingInputSchema)
 @blp.response(201, RatingSchema)
-def rate_movie(data: dict, movie: Movie):
+def rate_movie(data: dict, movie: MovieKey):
     """Rate a movie
 
     Any verified user. An integer from 1 to 5; a movie is rated once (400 `You have already rated this movie`),
     then changed with PUT.
     """
-    return ratings.rate(current_user(), movie, data["rating"])
+    return ratings.rate(current_facts(), movie, data["rating"])
 
 
 @blp.route("/<movie_slug:slug>/ratings/", methods=["PUT"])

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import Select, Update, bindparam, case, delete, select, update
+from sqlalchemy import Insert, Select, Update, bindparam, case, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
 from moviesx.clock import utcnow
@@ -29,24 +30,54 @@ def rating_of(user: User, movie: Movie) -> Rating:
     return rating
 
 
-def rate(user: User, movie: Movie, value: int) -> Rating:
-    """Create the one rating of (user, movie); a concurrent duplicate loses on the unique constraint."""
-    exists_already = db.session.scalar(select(Rating.id).where(Rating.user_id == user.id, Rating.movie_id == movie.id))
-    if exists_already is not None:
-        raise error(400, "You have already rated this movie")
-    rating = _new_rating(user, movie, value)
-    with unique_or(error(400, "You have already rated this movie")):
-        db.session.flush()
-        rating_id = rating.id
+def rate(caller: CallerFacts, movie: MovieKey, value: int) -> WrittenRating:
+    """Create the caller's one rating of `movie` in one statement, committed on its own: 400 when they have rated it
+    already, a concurrent duplicate included (the statement then inserts nothing). Nothing is read before or after it:
+    the answer is what it returns."""
+    with autocommit(), unique_or(lambda: _caller_gone(caller)):
+        row = db.session.execute(
+            _rate_statement(db.engine.dialect.name),
+            {"rater": caller.id, "movie": movie.id, "stars": value, "now": utcnow()},
+            execution_options={"feed_users": (caller.id,)},
+        ).one_or_none()
+        if row is None:
+            db.session.rollback()  # nothing changed: nothing to invalidate
+            raise error(400, "You have already rated this movie")
         db.session.commit()
-    rating = _committed(rating_id)
-    announce_rating(user.id)
-    return rating
+    announce_rating(caller.id)
+    return WrittenRating(row.id, row.rating, row.created_at, caller, movie)
+
+
+def _caller_gone(caller: CallerFacts) -> None:
+    """After a foreign key failure of `rate()` (movies are only ever soft-deleted): 401, as `http.auth.current_user`,
+    when the caller's row was deleted since the ladder passed."""
+    if db.session.get(User, caller.id) is None:
+        raise error(401, "Token is invalid")
+
+
+@functools.cache
+def _rate_statement(dialect: str) -> Insert:
+    """`rate()`'s statement, built once per dialect (PostgreSQL and SQLite spell ON CONFLICT alike)."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    now = bindparam("now")
+    return (
+        insert(Rating)
+        .values(
+            user_id=bindparam("rater"),
+            movie_id=bindparam("movie"),
+            rating=bindparam("stars"),
+            created_at=now,
+            updated_at=now,
+            rated_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=[Rating.user_id, Rating.movie_id])
+        .returning(Rating.id, Rating.rating, Rating.created_at)
+    )
 
 
 @dataclass(frozen=True)
-class ChangedRating:
-    """The rating PUT's answer, read by `RatingSchema` as it reads a `Rating`: the changed columns its statement
+class WrittenRating:
+    """The answer of the rating POST and PUT, read by `RatingSchema` as it reads a `Rating`: the columns their statement
     returned, with the caller's facts and the movie's key the request resolved (each names its URL)."""
 
     id: int
@@ -56,7 +87,7 @@ class ChangedRating:
     movie: MovieKey
 
 
-def change_rating(caller: CallerFacts, movie: MovieKey, value: int) -> ChangedRating:
+def change_rating(caller: CallerFacts, movie: MovieKey, value: int) -> WrittenRating:
     """Change the caller's rating of `movie` in one statement, committed on its own, as `_changed_rating` would (404
     when there is none; the generic 404 when the movie is gone since the request resolved it). Nothing is read before
     or after it: the answer is what it returns."""
@@ -72,7 +103,7 @@ def change_rating(caller: CallerFacts, movie: MovieKey, value: int) -> ChangedRa
             raise error(404, "Rating not found")
         db.session.commit()
     announce_rating(caller.id)
-    return ChangedRating(row.id, row.rating, row.created_at, caller, movie)
+    return WrittenRating(row.id, row.rating, row.created_at, caller, movie)
 
 
 @functools.cache
@@ -99,14 +130,6 @@ def announce_rating(user_id: int) -> None:
     """After the commit of a created or changed rating of user `user_id`: its side effects (retrain counter, feed
     warm-up)."""
     rating_changed.send(current_app._get_current_object(), user_id=user_id)
-
-
-def _committed(rating_id: int) -> Rating:
-    """The rating with its user and movie in one statement, for its receivers and its answer: the commit expired them
-    (loading each on first use costs a statement each)."""
-    return db.session.scalars(
-        select(Rating).where(Rating.id == rating_id).options(joinedload(Rating.user), joinedload(Rating.movie))
-    ).one()
 
 
 def _new_rating(user: User, movie: Movie, value: int) -> Rating:
