@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NoReturn
 
 from flask import current_app
 from sqlalchemy import Insert, Select, Update, bindparam, case, delete, select, update
@@ -31,21 +33,14 @@ def rating_of(user: User, movie: Movie) -> Rating:
 
 
 def rate(caller: CallerFacts, movie: MovieKey, value: int) -> WrittenRating:
-    """Create the caller's one rating of `movie` in one statement, committed on its own: 400 when they have rated it
-    already, a concurrent duplicate included (the statement then inserts nothing). Nothing is read before or after it:
-    the answer is what it returns."""
-    with autocommit(), unique_or(lambda: _caller_gone(caller)):
-        row = db.session.execute(
-            _rate_statement(db.engine.dialect.name),
-            {"rater": caller.id, "movie": movie.id, "stars": value, "now": utcnow()},
-            execution_options={"feed_users": (caller.id,)},
-        ).one_or_none()
-        if row is None:
-            db.session.rollback()  # nothing changed: nothing to invalidate
-            raise error(400, "You have already rated this movie")
-        db.session.commit()
-    announce_rating(caller.id)
-    return WrittenRating(row.id, row.rating, row.created_at, caller, movie)
+    """Create the caller's one rating of `movie` in one statement: 400 when they have rated it already, a concurrent
+    duplicate included (the statement then inserts nothing)."""
+    with unique_or(lambda: _caller_gone(caller)):
+        return _written(_rate_statement(db.engine.dialect.name), caller, movie, value, _rated_already)
+
+
+def _rated_already() -> NoReturn:
+    raise error(400, "You have already rated this movie")
 
 
 def _caller_gone(caller: CallerFacts) -> None:
@@ -88,19 +83,31 @@ class WrittenRating:
 
 
 def change_rating(caller: CallerFacts, movie: MovieKey, value: int) -> WrittenRating:
-    """Change the caller's rating of `movie` in one statement, committed on its own, as `_changed_rating` would (404
-    when there is none; the generic 404 when the movie is gone since the request resolved it). Nothing is read before
-    or after it: the answer is what it returns."""
+    """Change the caller's rating of `movie` in one statement, as `_changed_rating` would: 404 when there is none (the
+    generic 404 when the movie is gone since the request resolved it)."""
+
+    def not_found() -> NoReturn:
+        live_movie_key(movie.slug)  # the generic 404 when the movie is gone
+        raise error(404, "Rating not found")
+
+    return _written(_change_statement(), caller, movie, value, not_found)
+
+
+def _written(
+    statement: Insert | Update, caller: CallerFacts, movie: MovieKey, value: int, unwritten: Callable[[], NoReturn]
+) -> WrittenRating:
+    """Run the INSERT or UPDATE ... RETURNING of the caller's rating of `movie` committed on its own (autocommit: no
+    BEGIN and COMMIT round trips); `unwritten` raises the answer when it wrote no row. Nothing is read before or after
+    it: the answer is what it returns."""
     with autocommit():
         row = db.session.execute(
-            _change_statement(),
+            statement,
             {"rater": caller.id, "movie": movie.id, "stars": value, "now": utcnow()},
             execution_options={"synchronize_session": False, "feed_users": (caller.id,)},
         ).one_or_none()
         if row is None:
             db.session.rollback()  # nothing changed: nothing to invalidate
-            live_movie_key(movie.slug)  # the generic 404 when the movie is gone
-            raise error(404, "Rating not found")
+            unwritten()
         db.session.commit()
     announce_rating(caller.id)
     return WrittenRating(row.id, row.rating, row.created_at, caller, movie)
